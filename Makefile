@@ -1,0 +1,66 @@
+# Everyday commands. `make run` and `make test` work on a fresh machine with nothing configured.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve migrate test lint format lock bench check-deploy schema clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock requirements-dev.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-dev.lock
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv with exactly what the lock files pin (hash-checked)
+
+migrate: $(STAMP) ## Apply database migrations
+	$(BIN)/python manage.py migrate --no-input
+
+run: migrate ## Serve the API on http://127.0.0.1:8000 (embedded SQLite, DEBUG, development tokens)
+	@echo ""
+	@echo "  CreatorVault API   http://$(HOST):$(PORT)/api/v1/"
+	@echo "  API docs           http://$(HOST):$(PORT)/docs  (ReDoc: /redoc, schema: /api/schema)"
+	@echo "  Admin              http://$(HOST):$(PORT)/admin/  (make a login: $(BIN)/python manage.py createsuperuser)"
+	@echo "  Health             http://$(HOST):$(PORT)/health  /health/db  /health/ready"
+	@echo "  Token for curl     $(BIN)/python manage.py mint_token you@example.com"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) ## Run the whole test suite (SQLite by default; set DATABASE_URL/REDIS_URL for PostgreSQL/Redis)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff check, ruff format --check, mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+format: $(STAMP) ## Apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+lock: ## Regenerate requirements.lock and requirements-dev.lock (hashed) from pyproject.toml
+	test -x $(BIN)/pip-compile || { $(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet pip-tools; }
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
+
+check-deploy: $(STAMP) ## Django's deployment checklist under production-like settings
+	DEBUG=False SECRET_KEY=check-deploy-$$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n') \
+	ALLOWED_HOSTS=api.example.com BETTER_AUTH_URL=https://auth.example.com \
+	ENCRYPTION_KEYS=$${ENCRYPTION_KEYS:-check:$$($(BIN)/python -c 'import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())')} \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+schema: $(STAMP) ## Validate the OpenAPI document
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+bench: $(STAMP) ## Benchmark the API against the database floor (needs PostgreSQL; see bench/README.md)
+	$(BIN)/python bench/run.py
+
+clean: ## Remove the virtualenv and local state
+	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Users (Better Auth identities and staff) and JWT authentication."""
+
+    name = "accounts"
+    verbose_name = "Accounts"

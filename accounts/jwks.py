@@ -1,0 +1,247 @@
+"""Better Auth's key set (JWKS): fetched over HTTP, cached in the shared cache, refetched sparingly.
+
+Why not PyJWT's `PyJWKClient`: it empties its cache when a fetch fails and refetches on every
+unknown `kid`, so a JWKS outage breaks every token and a flood of made-up `kid`s floods Better Auth.
+This module keeps three promises instead:
+
+* **Shared cache.** The raw key set lives in Django's default cache (Redis when `REDIS_URL` is set),
+  so every gunicorn worker benefits from one fetch. Each process also keeps the parsed keys of the
+  last key set it saw, and uses them if the cache itself is unreachable.
+* **One fetch per cooldown.** Any fetch (first load, stale refresh, unknown `kid`) must first win
+  an atomic `cache.add` on a gate key that lives `JWKS_REFETCH_COOLDOWN_SECONDS`; whoever loses
+  uses what is cached. A flood of random `kid`s therefore costs Better Auth one request per
+  interval, across all workers.
+* **Last good key set survives.** The cached entry never expires by itself; it is only *stale*
+  after `JWKS_CACHE_SECONDS`, which triggers a (gated) refresh. A failed, slow (short timeout) or
+  malformed fetch leaves the last good key set in place, so tokens of cached keys keep working.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+
+from accounts.keys import TrustedKey, UnusableKey, key_from_jwk
+
+logger = logging.getLogger("accounts.jwks")
+
+MAX_JWKS_BYTES = 256 * 1024
+CACHE_PREFIX = "accounts:jwks:v1"
+
+
+class JWKSFetchError(Exception):
+    """The key set could not be fetched or was not a usable JWKS (the message says why)."""
+
+
+class KeySetUnavailable(Exception):
+    """No key set is cached and none could be fetched right now."""
+
+
+@dataclass(frozen=True)
+class KeySet:
+    """A parsed key set: usable keys by `kid`, and why any other entry was skipped."""
+
+    keys: dict[str, TrustedKey]
+    skipped: list[str]
+    fetched_at: float
+    digest: str
+
+
+_local_lock = threading.Lock()
+# url -> last KeySet this process parsed; used to skip re-parsing and when the cache is down.
+_local: dict[str, KeySet] = {}
+
+
+def _url_id(url: str) -> str:
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+def entry_cache_key(url: str) -> str:
+    """Cache key holding the raw key set fetched from `url`."""
+    return f"{CACHE_PREFIX}:set:{_url_id(url)}"
+
+
+def cooldown_cache_key(url: str) -> str:
+    """Cache key whose presence means "a fetch of `url` happened less than a cooldown ago"."""
+    return f"{CACHE_PREFIX}:gate:{_url_id(url)}"
+
+
+def fetch_jwks(url: str, *, timeout: float) -> dict[str, Any]:
+    """GET `url` and return the decoded JWKS document; raise JWKSFetchError on any failure.
+
+    `timeout` bounds the whole exchange (connect plus every read), so a slow server cannot hold
+    a request thread for longer than that.
+    """
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise JWKSFetchError("the JWKS URL must be http(s)")
+    deadline = time.monotonic() + timeout
+    request = urllib.request.Request(
+        url, headers={"Accept": "application/json", "User-Agent": "creatorvault-api"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked)
+            if response.status != 200:
+                raise JWKSFetchError(f"the JWKS endpoint answered HTTP {response.status}")
+            body = bytearray()
+            while chunk := response.read(16384):
+                body.extend(chunk)
+                if len(body) > MAX_JWKS_BYTES:
+                    raise JWKSFetchError("the JWKS document is too large")
+                if time.monotonic() > deadline:
+                    raise JWKSFetchError(f"the JWKS endpoint did not answer within {timeout:g}s")
+    except urllib.error.HTTPError as error:
+        raise JWKSFetchError(f"the JWKS endpoint answered HTTP {error.code}") from None
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        raise JWKSFetchError(f"the JWKS endpoint could not be reached ({reason})") from None
+    try:
+        document = json.loads(bytes(body))
+    except (ValueError, RecursionError):
+        raise JWKSFetchError("the JWKS endpoint did not return JSON") from None
+    if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
+        raise JWKSFetchError('the JWKS document has no "keys" list')
+    return document
+
+
+def parse_jwks(document: dict[str, Any], *, fetched_at: float) -> KeySet:
+    """Turn a JWKS document into a KeySet, skipping (and naming) keys that cannot be used."""
+    keys: dict[str, TrustedKey] = {}
+    skipped: list[str] = []
+    for jwk in document.get("keys", []):
+        try:
+            key = key_from_jwk(jwk)
+        except UnusableKey as error:
+            skipped.append(str(error))
+            continue
+        assert key.kid is not None  # key_from_jwk requires a kid
+        keys[key.kid] = key
+    digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
+    return KeySet(keys=keys, skipped=skipped, fetched_at=fetched_at, digest=digest)
+
+
+def _cache_get(key: str) -> Any:
+    try:
+        return cache.get(key)
+    except Exception:  # the shared cache is down: fall back to this process's copy
+        logger.warning("cache unavailable while reading the JWKS", exc_info=True)
+        return None
+
+
+def _load(url: str) -> KeySet | None:
+    """The cached key set for `url` (shared cache first, then this process's last copy)."""
+    entry = _cache_get(entry_cache_key(url))
+    with _local_lock:
+        local = _local.get(url)
+    if not isinstance(entry, dict) or "document" not in entry:
+        return local
+    digest = entry.get("digest")
+    if local is not None and local.digest == digest:
+        if local.fetched_at != entry.get("fetched_at"):
+            local = KeySet(local.keys, local.skipped, float(entry["fetched_at"]), local.digest)
+            with _local_lock:
+                _local[url] = local
+        return local
+    keyset = parse_jwks(entry["document"], fetched_at=float(entry.get("fetched_at", 0)))
+    with _local_lock:
+        _local[url] = keyset
+    return keyset
+
+
+def _acquire_fetch_slot(url: str) -> bool:
+    """True when this caller may fetch now (at most one fetch per cooldown, across workers)."""
+    cooldown = max(1, int(settings.JWKS_REFETCH_COOLDOWN_SECONDS))
+    try:
+        return bool(cache.add(cooldown_cache_key(url), 1, timeout=cooldown))
+    except Exception:
+        # No shared cache: fall back to a per-process gate so we still cannot flood Better Auth.
+        logger.warning("cache unavailable for the JWKS cooldown", exc_info=True)
+        now = time.monotonic()
+        with _local_lock:
+            last = _local_gate.get(url, float("-inf"))
+            if now - last < cooldown:
+                return False
+            _local_gate[url] = now
+        return True
+
+
+_local_gate: dict[str, float] = {}
+
+
+def refresh(url: str) -> KeySet:
+    """Fetch `url` now (no cooldown), store it in the shared cache and return it.
+
+    Raises JWKSFetchError; the previously cached key set is left untouched in that case.
+    """
+    document = fetch_jwks(url, timeout=float(settings.JWKS_FETCH_TIMEOUT_SECONDS))
+    keyset = parse_jwks(document, fetched_at=time.time())
+    if not keyset.keys:
+        # An empty or wholly unusable set would lock everyone out: keep the last good one.
+        raise JWKSFetchError("the JWKS document holds no usable key: " + "; ".join(keyset.skipped))
+    for reason in keyset.skipped:
+        logger.warning("JWKS key skipped: %s", reason)
+    entry = {"document": document, "fetched_at": keyset.fetched_at, "digest": keyset.digest}
+    try:
+        # No expiry: the last good key set must outlive an outage. Staleness is `fetched_at`.
+        cache.set(entry_cache_key(url), entry, timeout=None)
+    except Exception:
+        logger.warning("cache unavailable while storing the JWKS", exc_info=True)
+    with _local_lock:
+        _local[url] = keyset
+    return keyset
+
+
+def _gated_refresh(url: str, reason: str) -> KeySet | None:
+    """Refresh when the cooldown allows; None when it doesn't or the fetch fails."""
+    if not _acquire_fetch_slot(url):
+        return None
+    try:
+        keyset = refresh(url)
+    except JWKSFetchError as error:
+        logger.warning("JWKS fetch failed (%s): %s; keeping the last good key set", reason, error)
+        return None
+    logger.info("JWKS fetched (%s): %d key(s)", reason, len(keyset.keys))
+    return keyset
+
+
+def get_key(url: str, kid: str) -> TrustedKey | None:
+    """Return the key `kid` from the JWKS at `url`, or None when it is not (yet) known.
+
+    May fetch: when nothing is cached, when the cached set is stale, or when `kid` is unknown,
+    always subject to the cooldown. Raises KeySetUnavailable only when no key set has ever been
+    obtained; network and cache trouble otherwise fall back to the last good key set.
+    """
+    keyset = _load(url)
+    if keyset is None:
+        keyset = _gated_refresh(url, "initial load")
+    elif time.time() - keyset.fetched_at > settings.JWKS_CACHE_SECONDS:
+        keyset = _gated_refresh(url, "stale key set") or keyset
+    if keyset is not None and kid in keyset.keys:
+        return keyset.keys[kid]
+    fresh = _gated_refresh(url, "unknown kid")
+    if fresh is not None:
+        return fresh.keys.get(kid)
+    if keyset is None:
+        raise KeySetUnavailable
+    return None
+
+
+def forget(url: str) -> None:
+    """Drop everything cached for `url`: key set, cooldown and this process's copy."""
+    with _local_lock:
+        _local.pop(url, None)
+        _local_gate.pop(url, None)
+    try:
+        cache.delete_many([entry_cache_key(url), cooldown_cache_key(url)])
+    except Exception:
+        logger.warning("cache unavailable while forgetting the JWKS", exc_info=True)

@@ -1,0 +1,192 @@
+"""Verify a Better Auth JWT and return its claims, or say precisely why it is refused.
+
+The order of checks matters: everything that can be decided from the token's header (size, shape,
+algorithm allow-list, `crit`, `kid`) is decided before any key is looked up, so junk never causes
+a JWKS fetch. Then the signature is verified with the key the `kid` names, using only algorithms
+that key's type can verify, and finally the claims: `exp`, `iat`, `iss`, `aud`, `sub` required,
+`nbf`/`iat` not in the future and `exp` not past (with `JWT_LEEWAY_SECONDS`), and a lifetime of
+at most `JWT_MAX_LIFETIME_SECONDS`.
+
+Messages say what was wrong and never echo the token or any value taken from it.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+from django.conf import settings
+
+from accounts import jwks
+from accounts.devkeys import dev_auth_enabled, dev_trusted_key
+from accounts.keys import TrustedKey, UnusableKey, allowed_algorithms, key_from_pem
+
+logger = logging.getLogger("accounts.authentication")
+
+REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub")
+# Compact JWS: three base64url segments. Anything else is refused before it reaches a parser.
+COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+MAX_SUB_LENGTH = 255
+MAX_EMAIL_LENGTH = 254
+MAX_KID_LENGTH = 256
+
+
+class TokenRejected(Exception):
+    """The token is not acceptable; `str(error)` is a message safe to show the caller."""
+
+
+@dataclass(frozen=True)
+class VerifiedToken:
+    """The identity a verified token carries."""
+
+    sub: str
+    email: str
+    name: str
+    issued_at: int
+    expires_at: int
+    claims: dict[str, Any]
+
+
+def verify_token(token: str) -> VerifiedToken:
+    """Verify `token` (a compact JWS string) and return its identity; raise TokenRejected."""
+    if len(token.encode("utf-8", "replace")) > settings.JWT_MAX_TOKEN_BYTES:
+        raise TokenRejected("Token is too large.")
+    if not COMPACT_JWS.fullmatch(token):
+        raise TokenRejected("Token is not a well-formed JWT.")
+    try:
+        header = jwt.get_unverified_header(token)
+    except (jwt.PyJWTError, ValueError, TypeError, RecursionError):
+        raise TokenRejected("Token header is malformed.") from None
+    algorithm = _check_header(header)
+    key = _resolve_key(header.get("kid"))
+    if algorithm not in key.algorithms:
+        raise TokenRejected("Token algorithm does not match its signing key.")
+    claims = _decode(token, key, algorithm)
+    return _identity(claims)
+
+
+def _check_header(header: dict[str, Any]) -> str:
+    """Return the token's algorithm after the header-only checks."""
+    algorithm = header.get("alg")
+    if not isinstance(algorithm, str) or not algorithm:
+        raise TokenRejected("Token header has no algorithm.")
+    if algorithm.lower() == "none":
+        raise TokenRejected("Unsigned tokens (alg none) are not accepted.")
+    if algorithm not in allowed_algorithms(settings.JWT_ALGORITHMS):
+        raise TokenRejected("Token algorithm is not allowed.")
+    if "crit" in header or "b64" in header:
+        raise TokenRejected("Token uses critical header extensions this server does not support.")
+    kid = header.get("kid")
+    if kid is not None and (not isinstance(kid, str) or not 0 < len(kid) <= MAX_KID_LENGTH):
+        raise TokenRejected("Token header has an invalid key id (kid).")
+    return algorithm
+
+
+@functools.lru_cache(maxsize=4)
+def _pinned_key(pem: str) -> TrustedKey:
+    return key_from_pem(pem)
+
+
+def _resolve_key(kid: str | None) -> TrustedKey:
+    """The key that must have signed a token whose header names `kid`."""
+    if dev_auth_enabled():
+        key = dev_trusted_key()
+        if kid is not None and kid != key.kid:
+            raise TokenRejected("Token signing key is not recognised.")
+        return key
+    if settings.BETTER_AUTH_PUBLIC_KEY:
+        try:
+            return _pinned_key(settings.BETTER_AUTH_PUBLIC_KEY)
+        except UnusableKey as error:
+            logger.error("BETTER_AUTH_PUBLIC_KEY is unusable: %s", error)
+            raise TokenRejected("Token verification is misconfigured on this server.") from None
+    if settings.BETTER_AUTH_JWKS_URL:
+        if kid is None:
+            raise TokenRejected("Token header has no key id (kid).")
+        try:
+            key = jwks.get_key(settings.BETTER_AUTH_JWKS_URL, kid)
+        except jwks.KeySetUnavailable:
+            raise TokenRejected("Signing keys are unavailable right now; try again shortly.") from None
+        if key is None:
+            raise TokenRejected("Token signing key is not recognised.")
+        return key
+    logger.error("no Better Auth key is configured (BETTER_AUTH_URL / JWKS_URL / PUBLIC_KEY)")
+    raise TokenRejected("Token verification is not configured on this server.")
+
+
+# PyJWT's exception classes, most specific first, and what we tell the caller.
+_MESSAGES: tuple[tuple[type[Exception], str], ...] = (
+    (jwt.ExpiredSignatureError, "Token has expired."),
+    (jwt.ImmatureSignatureError, "Token is not valid yet (nbf or iat is in the future)."),
+    (jwt.InvalidAudienceError, "Token audience is not accepted."),
+    (jwt.InvalidIssuerError, "Token issuer is not accepted."),
+    (jwt.InvalidSignatureError, "Token signature is invalid."),
+    (jwt.InvalidAlgorithmError, "Token algorithm is not allowed."),
+    (jwt.InvalidIssuedAtError, "Token iat claim is invalid."),
+    (jwt.InvalidSubjectError, "Token sub claim is invalid."),
+    (jwt.DecodeError, "Token is malformed."),
+)
+
+
+def _decode(token: str, key: TrustedKey, algorithm: str) -> dict[str, Any]:
+    issuer, audience = settings.BETTER_AUTH_ISSUER, settings.BETTER_AUTH_AUDIENCE
+    if not issuer or not audience:
+        logger.error("BETTER_AUTH_ISSUER / BETTER_AUTH_AUDIENCE are not set")
+        raise TokenRejected("Token verification is misconfigured on this server.")
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key=key.public_key,
+            algorithms=[algorithm],
+            issuer=issuer,
+            audience=audience,
+            leeway=settings.JWT_LEEWAY_SECONDS,
+            options={"require": list(REQUIRED_CLAIMS), "verify_signature": True},
+        )
+    except jwt.MissingRequiredClaimError as error:
+        raise TokenRejected(f"Token is missing the {error.claim} claim.") from None
+    except jwt.PyJWTError as error:
+        for error_class, message in _MESSAGES:
+            if isinstance(error, error_class):
+                raise TokenRejected(message) from None
+        raise TokenRejected("Token is invalid.") from None
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        raise TokenRejected("Token is malformed.") from None
+    return claims
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _identity(claims: dict[str, Any]) -> VerifiedToken:
+    issued_at, expires_at = claims["iat"], claims["exp"]
+    if not (_is_number(issued_at) and _is_number(expires_at)):
+        raise TokenRejected("Token exp and iat claims must be numbers.")
+    if expires_at - issued_at > settings.JWT_MAX_LIFETIME_SECONDS:
+        raise TokenRejected("Token lifetime exceeds the allowed maximum.")
+    sub = claims["sub"]
+    if not isinstance(sub, str) or not sub.strip() or len(sub) > MAX_SUB_LENGTH:
+        raise TokenRejected("Token sub claim is invalid.")
+    email = claims.get("email")
+    if email is None:
+        raise TokenRejected("Token is missing the email claim.")
+    if not isinstance(email, str) or "@" not in email or len(email) > MAX_EMAIL_LENGTH:
+        raise TokenRejected("Token email claim is invalid.")
+    name = claims.get("name")
+    if name is None:
+        name = ""
+    if not isinstance(name, str):
+        raise TokenRejected("Token name claim is invalid.")
+    return VerifiedToken(
+        sub=sub,
+        email=email.strip(),
+        name=name.strip(),
+        issued_at=int(issued_at),
+        expires_at=int(expires_at),
+        claims=claims,
+    )

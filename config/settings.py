@@ -1,0 +1,303 @@
+"""Django settings for CreatorVault, read from the environment (see `.env.example`).
+
+With no environment at all the service runs in DEBUG mode on an embedded SQLite database kept
+in the git-ignored `.state/` folder. With `DEBUG=False` it refuses to start unless the production
+secrets are set (see `creatorvault.config_checks`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+
+from creatorvault.config_checks import ensure_production_ready
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+# --- Core ---------------------------------------------------------------------------------------
+DEBUG: bool = env.bool("DEBUG", default=True)
+ENVIRONMENT: str = env.str("ENVIRONMENT", default="development" if DEBUG else "production")
+SERVICE_NAME = "creatorvault-api"
+STATE_DIR = Path(env.str("STATE_DIR", default=str(BASE_DIR / ".state")))
+# Development-only fallback: production is refused below unless a real SECRET_KEY is set.
+INSECURE_DEV_SECRET_KEY = "django-insecure-dev-only-never-use-in-production"
+SECRET_KEY: str = env.str("SECRET_KEY", default=INSECURE_DEV_SECRET_KEY if DEBUG else "")
+ALLOWED_HOSTS: list[str] = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "creatorvault",
+    "accounts",
+    "ideas",
+]
+
+MIDDLEWARE = [
+    "creatorvault.middleware.RequestContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+# Paths are declared with an optional trailing slash; never redirect.
+APPEND_SLASH = False
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------------
+# DATABASE_URL selects PostgreSQL (psycopg 3). Connections come from psycopg's pool, with short
+# connect and checkout timeouts so a dead database fails a request fast instead of hanging a worker.
+DB_CONNECT_TIMEOUT: int = env.int("DB_CONNECT_TIMEOUT", default=3)
+DB_POOL_TIMEOUT: float = env.float("DB_POOL_TIMEOUT", default=3.0)
+DB_POOL_MIN_SIZE: int = env.int("DB_POOL_MIN_SIZE", default=1)
+DB_POOL_MAX_SIZE: int = env.int("DB_POOL_MAX_SIZE", default=10)
+if "DATABASE_URL" in env:
+    _db = env.db_url("DATABASE_URL")
+    if _db["ENGINE"] in ("django.db.backends.postgresql", "django.db.backends.postgresql_psycopg2"):
+        _db["ENGINE"] = "django.db.backends.postgresql"
+        _db["CONN_MAX_AGE"] = 0  # the pool owns connection lifetime
+        _db.setdefault("OPTIONS", {})
+        _db["OPTIONS"].update(
+            {
+                "connect_timeout": DB_CONNECT_TIMEOUT,
+                "application_name": SERVICE_NAME,
+                "pool": {
+                    "min_size": DB_POOL_MIN_SIZE,
+                    "max_size": DB_POOL_MAX_SIZE,
+                    "timeout": DB_POOL_TIMEOUT,
+                },
+            }
+        )
+    DATABASES = {"default": _db}
+else:
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": STATE_DIR / "db.sqlite3",
+            "OPTIONS": {"timeout": 5, "transaction_mode": "IMMEDIATE"},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache --------------------------------------------------------------------------------------
+# REDIS_URL makes Redis the shared cache: rate-limit counters and the JWKS key set are then shared
+# by every gunicorn worker. Without it a per-process memory cache is used (fine for one process).
+REDIS_URL: str = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "cv",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "creatorvault",
+        }
+    }
+
+# --- Authentication (Better Auth JWTs) ---------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+BETTER_AUTH_URL: str = env.str("BETTER_AUTH_URL", default="").rstrip("/")
+BETTER_AUTH_JWKS_URL: str = env.str(
+    "BETTER_AUTH_JWKS_URL", default=f"{BETTER_AUTH_URL}/api/auth/jwks" if BETTER_AUTH_URL else ""
+)
+BETTER_AUTH_PUBLIC_KEY: str = env.str("BETTER_AUTH_PUBLIC_KEY", default="", multiline=True)
+BETTER_AUTH_ISSUER: str = env.str("BETTER_AUTH_ISSUER", default=BETTER_AUTH_URL)
+BETTER_AUTH_AUDIENCE: str = env.str("BETTER_AUTH_AUDIENCE", default=BETTER_AUTH_URL)
+JWT_ALGORITHMS: list[str] = env.list("JWT_ALGORITHMS", default=["EdDSA"])
+JWT_LEEWAY_SECONDS: int = env.int("JWT_LEEWAY_SECONDS", default=30)
+JWT_MAX_LIFETIME_SECONDS: int = env.int("JWT_MAX_LIFETIME_SECONDS", default=3600)
+JWT_MAX_TOKEN_BYTES: int = env.int("JWT_MAX_TOKEN_BYTES", default=8192)
+JWKS_CACHE_SECONDS: int = env.int("JWKS_CACHE_SECONDS", default=3600)
+JWKS_REFETCH_COOLDOWN_SECONDS: int = env.int("JWKS_REFETCH_COOLDOWN_SECONDS", default=30)
+JWKS_FETCH_TIMEOUT_SECONDS: float = env.float("JWKS_FETCH_TIMEOUT_SECONDS", default=3.0)
+# Development tokens: a local Ed25519 key pair in STATE_DIR, trusted only with DEBUG on and no
+# Better Auth configured. `manage.py mint_token` signs tokens with it.
+DEV_AUTH: bool = DEBUG and not (BETTER_AUTH_URL or BETTER_AUTH_JWKS_URL or BETTER_AUTH_PUBLIC_KEY)
+DEV_AUTH_ISSUER = "http://127.0.0.1:8000"
+if DEV_AUTH:
+    BETTER_AUTH_ISSUER = BETTER_AUTH_ISSUER or DEV_AUTH_ISSUER
+    BETTER_AUTH_AUDIENCE = BETTER_AUTH_AUDIENCE or DEV_AUTH_ISSUER
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Encryption at rest -------------------------------------------------------------------------
+# ENCRYPTION_KEYS: comma-separated `key_id:base64url(32 bytes)`; the first encrypts, all decrypt.
+ENCRYPTION_KEYS: list[str] = env.list("ENCRYPTION_KEYS", default=[])
+
+# --- API ----------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.BetterAuthJWTAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["creatorvault.renderers.EnvelopeJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["creatorvault.renderers.BoundedJSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "creatorvault.renderers.JSONOnlyNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "creatorvault.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "URL_FORMAT_OVERRIDE": None,
+}
+# Bodies above this many bytes are refused with 413 PAYLOAD_TOO_LARGE.
+API_MAX_BODY_BYTES: int = env.int("API_MAX_BODY_BYTES", default=262_144)
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CreatorVault API",
+    "DESCRIPTION": "See creatorvault/schema.py (kept beside the envelope it describes).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "BearerAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "JWT",
+                "description": "A Better Auth JWT (EdDSA by default) from the frontend's session.",
+            }
+        }
+    },
+    "SECURITY": [{"BearerAuth": []}],
+    "AUTHENTICATION_WHITELIST": [],
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "creatorvault.schema.envelope_hook",
+    ],
+}
+
+# --- Rate limits --------------------------------------------------------------------------------
+RATELIMIT_USER: str = env.str("RATELIMIT_USER", default="100/m")
+RATELIMIT_ANON: str = env.str("RATELIMIT_ANON", default="10/m")
+RATELIMIT_ENABLE: bool = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
+ADMIN_LOGIN_RATELIMIT: str = env.str("ADMIN_LOGIN_RATELIMIT", default="5/m")
+
+# --- CORS and security headers ------------------------------------------------------------------
+CORS_ALLOWED_ORIGINS: list[str] = env.list(
+    "ALLOWED_ORIGINS", default=["http://localhost:3000", "http://127.0.0.1:3000"] if DEBUG else []
+)
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = ["authorization", "content-type", "if-match", "x-request-id"]
+CORS_EXPOSE_HEADERS = ["etag", "location", "retry-after", "x-request-id"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+if not DEBUG:
+    # TLS terminates at the proxy in front of gunicorn, which sets X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^health(/.*)?$"]
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# --- Static files -------------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# --- Internationalisation -----------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Logging ------------------------------------------------------------------------------------
+LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_context": {"()": "creatorvault.logging.RequestContextFilter"}},
+    "formatters": {"json": {"()": "creatorvault.logging.JSONFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_context"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # The request middleware writes the one line per request; Django's own duplicates it.
+        "django.request": {"level": "CRITICAL", "propagate": True},
+        "django.server": {"level": "WARNING", "propagate": True},
+        "django.db.backends": {"level": "WARNING", "propagate": True},
+    },
+}
+
+ensure_production_ready(globals())

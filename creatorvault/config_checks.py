@@ -1,0 +1,52 @@
+"""Start-up checks that make a misconfigured production process refuse to start.
+
+They run at the end of `config/settings.py`. A problem ends the process with a short message on
+stderr and exit status 1 (a `SystemExit`, so no traceback), listing every missing setting at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+INSECURE_MARKERS = ("django-insecure", "change-me", "changeme", "secret")
+MIN_SECRET_KEY_LENGTH = 40
+
+
+def production_problems(settings: dict[str, Any]) -> list[str]:
+    """Return what is wrong with `settings` for production (empty when DEBUG is on)."""
+    if settings.get("DEBUG"):
+        return []
+    problems: list[str] = []
+    secret_key = settings.get("SECRET_KEY") or ""
+    if len(secret_key) < MIN_SECRET_KEY_LENGTH or any(
+        marker in secret_key.lower() for marker in INSECURE_MARKERS
+    ):
+        problems.append(
+            f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} "
+            "characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
+        )
+    if not settings.get("ALLOWED_HOSTS"):
+        problems.append("ALLOWED_HOSTS must list the host names this API is served under.")
+    if not (settings.get("BETTER_AUTH_JWKS_URL") or settings.get("BETTER_AUTH_PUBLIC_KEY")):
+        problems.append(
+            "BETTER_AUTH_URL (or BETTER_AUTH_JWKS_URL, or BETTER_AUTH_PUBLIC_KEY) must be set: "
+            "development tokens are refused when DEBUG is off."
+        )
+    if not (settings.get("BETTER_AUTH_ISSUER") and settings.get("BETTER_AUTH_AUDIENCE")):
+        problems.append("BETTER_AUTH_ISSUER and BETTER_AUTH_AUDIENCE (or BETTER_AUTH_URL) must be set.")
+    if not settings.get("ENCRYPTION_KEYS"):
+        problems.append(
+            "ENCRYPTION_KEYS must hold at least one `key_id:base64url-32-bytes` key for sealing notes."
+        )
+    return problems
+
+
+def ensure_production_ready(settings: dict[str, Any]) -> None:
+    """Exit with a clear message when production settings are incomplete."""
+    problems = production_problems(settings)
+    if problems:
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        raise SystemExit(
+            f"CreatorVault refuses to start with DEBUG=False:\n{lines}\n"
+            "See .env.example for every setting."
+        )

@@ -1,0 +1,92 @@
+"""The domain's error family. Services raise these; the API exception handler renders them.
+
+Domain code never builds HTTP responses: it raises an `ApplicationError` whose `code` is one of
+the error codes of SPEC §3 and whose `status` is the HTTP status that code travels with.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ApplicationError(Exception):
+    """Base of every expected failure, rendered as the error envelope."""
+
+    code = "INTERNAL_ERROR"
+    status = 500
+    default_message = "Something went wrong."
+
+    def __init__(
+        self, message: str | None = None, *, details: list[dict[str, Any]] | None = None
+    ) -> None:
+        self.message = message or self.default_message
+        self.details = details or []
+        super().__init__(self.message)
+
+
+class ValidationFailed(ApplicationError):
+    """The request's body or parameters break a rule."""
+
+    code = "VALIDATION_ERROR"
+    status = 400
+    default_message = "The request is not valid."
+
+
+class NotFound(ApplicationError):
+    """No such resource for this caller (another user's resource looks exactly like this)."""
+
+    code = "NOT_FOUND"
+    status = 404
+    default_message = "Not found."
+
+
+class Forbidden(ApplicationError):
+    """The caller may not do this."""
+
+    code = "FORBIDDEN"
+    status = 403
+    default_message = "You do not have permission to do this."
+
+
+class Conflict(ApplicationError):
+    """The write conflicts with the current state."""
+
+    code = "CONFLICT"
+    status = 409
+    default_message = "The request conflicts with the current state."
+
+
+class PreconditionFailed(ApplicationError):
+    """`If-Match` names a version that is no longer current."""
+
+    code = "PRECONDITION_FAILED"
+    status = 412
+    default_message = "The resource changed since the version named in If-Match."
+
+
+class PayloadTooLarge(ApplicationError):
+    """The body is over the configured limit."""
+
+    code = "PAYLOAD_TOO_LARGE"
+    status = 413
+    default_message = "The request body is too large."
+
+
+class RateLimitExceeded(ApplicationError):
+    """Too many requests in the current window."""
+
+    code = "RATE_LIMIT_EXCEEDED"
+    status = 429
+    default_message = "Too many requests. Try again later."
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
+
+
+class DatabaseUnavailable(ApplicationError):
+    """The database cannot be reached."""
+
+    code = "DATABASE_ERROR"
+    status = 503
+    default_message = "The database is unavailable. Try again shortly."

@@ -1,0 +1,70 @@
+"""Health endpoints for probes: outside authentication and rate limits, always enveloped."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_GET
+
+from creatorvault.envelope import error_response, success_body
+from creatorvault.exceptions import is_database_outage
+
+logger = logging.getLogger("creatorvault.health")
+
+
+def _database_latency_ms() -> float:
+    started = time.perf_counter()
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
+def _pending_migrations() -> int:
+    connection = connections[DEFAULT_DB_ALIAS]
+    executor = MigrationExecutor(connection)
+    targets = executor.loader.graph.leaf_nodes()
+    return len(executor.migration_plan(targets))
+
+
+def _database_down(exc: Exception) -> JsonResponse:
+    if not is_database_outage(exc):
+        logger.error("health check failed", exc_info=exc)
+    else:
+        logger.warning("health check: database unreachable (%s)", type(exc).__name__)
+    return error_response(503, "DATABASE_ERROR", "The database is unreachable.")
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers. Touches nothing else."""
+    return JsonResponse(success_body({"status": "ok"}))
+
+
+@require_GET
+def health_db(request: HttpRequest) -> JsonResponse:
+    """The database answers a trivial query."""
+    try:
+        latency = _database_latency_ms()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable" for a probe
+        return _database_down(exc)
+    return JsonResponse(success_body({"status": "ok", "database": "ok", "latency_ms": latency}))
+
+
+@require_GET
+def health_ready(request: HttpRequest) -> JsonResponse:
+    """Ready to serve: the database answers and every migration is applied."""
+    try:
+        _database_latency_ms()
+        pending = _pending_migrations()
+    except Exception as exc:  # noqa: BLE001
+        return _database_down(exc)
+    if pending:
+        return error_response(
+            503, "DATABASE_ERROR", f"Not ready: {pending} database migration(s) are not applied."
+        )
+    return JsonResponse(success_body({"status": "ready", "database": "ok", "migrations": "applied"}))

@@ -1,0 +1,102 @@
+"""Request middleware: request id, body-size limit, one structured log line per request."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+
+from creatorvault.context import request_id_from_header, request_id_var, user_id_var
+from creatorvault.envelope import error_response
+from creatorvault.exceptions import is_database_outage
+
+logger = logging.getLogger("creatorvault.request")
+error_logger = logging.getLogger("creatorvault.errors")
+
+
+class RequestContextMiddleware:
+    """Outermost middleware: everything below it runs with a request id in context.
+
+    It answers 413 for bodies over `API_MAX_BODY_BYTES` before anything reads them, turns an
+    exception no other layer handled into the error envelope (no stack trace, ever), sets
+    `X-Request-ID` on every response and writes one JSON log line per request. The line has the
+    path but never the query string (search terms) nor any header (tokens).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request_id_from_header(request.headers.get("X-Request-ID"))
+        request.request_id = request_id  # type: ignore[attr-defined]
+        request_token = request_id_var.set(request_id)
+        user_token = user_id_var.set(None)
+        started = time.perf_counter()
+        try:
+            response = self._refuse_oversized_body(request) or self.get_response(request)
+            response["X-Request-ID"] = request_id
+            self._log(request, response, started)
+            return response
+        finally:
+            request_id_var.reset(request_token)
+            user_id_var.reset(user_token)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """Render exceptions of non-DRF views (DRF views have their own handler)."""
+        if isinstance(exception, Http404 | PermissionDenied | SuspiciousOperation):
+            return None  # Django's own handlers (handler404, 403, 400) answer these
+        if is_database_outage(exception):
+            error_logger.error("database unavailable", exc_info=exception)
+            return error_response(503, "DATABASE_ERROR", "The database is unavailable.")
+        error_logger.error("unhandled exception", exc_info=exception)
+        return error_response(
+            500,
+            "INTERNAL_ERROR",
+            f"An unexpected error occurred. Quote request id {request_id_var.get()} when reporting it.",
+        )
+
+    @staticmethod
+    def _refuse_oversized_body(request: HttpRequest) -> HttpResponse | None:
+        raw_length = request.META.get("CONTENT_LENGTH") or "0"
+        try:
+            length = int(raw_length)
+        except ValueError:
+            return error_response(400, "VALIDATION_ERROR", "The Content-Length header is not a number.")
+        limit: int = settings.API_MAX_BODY_BYTES
+        if length > limit:
+            return error_response(
+                413, "PAYLOAD_TOO_LARGE", f"The request body is larger than {limit} bytes."
+            )
+        return None
+
+    @staticmethod
+    def _log(request: HttpRequest, response: HttpResponse, started: float) -> None:
+        user_id = user_id_var.get()
+        if user_id is None:
+            try:
+                user = request.__dict__.get("user")
+                # Only a user DRF or the session already loaded; never trigger a query here.
+                if user is not None and not hasattr(user, "_wrapped"):
+                    user_id = user.pk if user.is_authenticated else None
+                elif user is not None and getattr(user, "_wrapped", None) is not None:
+                    wrapped = user._wrapped
+                    user_id = getattr(wrapped, "pk", None) if getattr(wrapped, "is_authenticated", False) else None
+            except Exception:  # noqa: BLE001 - logging must never break a response
+                user_id = None
+        status = response.status_code
+        level = logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
+        logger.log(
+            level,
+            f"{request.method} {request.path} {status}",
+            extra={
+                "user_id": str(user_id) if user_id is not None else None,
+                "method": request.method,
+                "path": request.path,
+                "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            },
+        )

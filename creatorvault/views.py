@@ -1,0 +1,45 @@
+"""Views outside the API: the landing page and the JSON error handlers for non-API paths."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from creatorvault.context import request_id_var
+from creatorvault.envelope import error_response
+from creatorvault.exceptions import is_database_outage
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """A small page saying what this service is, linking the docs, admin and health."""
+    return render(request, "index.html")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    """`handler404`: unknown paths answer the NOT_FOUND envelope."""
+    return error_response(404, "NOT_FOUND", f"No endpoint at {request.path}.")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    """`handler403`."""
+    return error_response(403, "FORBIDDEN", "You do not have permission to do this.")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    """`handler400` (e.g. a disallowed Host header)."""
+    return error_response(400, "VALIDATION_ERROR", "Bad request.")
+
+
+def server_error(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """`handler500`: an error raised in middleware; a database outage is a 503, not a 500."""
+    exc = sys.exc_info()[1]
+    if exc is not None and is_database_outage(exc):
+        return error_response(503, "DATABASE_ERROR", "The database is unavailable.")
+    return error_response(
+        500,
+        "INTERNAL_ERROR",
+        f"An unexpected error occurred. Quote request id {request_id_var.get()} when reporting it.",
+    )
