@@ -175,6 +175,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Encryption at rest -------------------------------------------------------------------------
 # ENCRYPTION_KEYS: comma-separated `key_id:base64url(32 bytes)`; the first encrypts, all decrypt.
 ENCRYPTION_KEYS: list[str] = env.list("ENCRYPTION_KEYS", default=[])
+# Development only: with DEBUG on and no keys, one key is generated into STATE_DIR/encryption/.
+ENCRYPTION_DEV_KEYS: bool = DEBUG and not ENCRYPTION_KEYS
+# Rows per transaction for `rotate_encryption_key` and the sealing data migration.
+ENCRYPTION_BATCH_SIZE: int = env.int("ENCRYPTION_BATCH_SIZE", default=500)
 
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
