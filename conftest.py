@@ -22,22 +22,62 @@ def _isolated_cache(settings):
 @pytest.fixture
 def owner(db) -> User:
     """The creator whose data a test works on."""
-    return UserFactory(name="Ada Lovelace", email="ada@example.com")
+    return UserFactory.create(name="Ada Lovelace", email="ada@example.com")
 
 
 @pytest.fixture
 def outsider(db) -> User:
     """Another creator, who must never see the owner's data."""
-    return UserFactory(name="Mallory", email="mallory@example.com")
+    return UserFactory.create(name="Mallory", email="mallory@example.com")
 
 
 @pytest.fixture
 def staff_user(db) -> User:
     """A staff member of the backoffice."""
-    return StaffUserFactory(name="Sam Staff", email="staff@example.com")
+    return StaffUserFactory.create(name="Sam Staff", email="staff@example.com")
 
 
 @pytest.fixture
 def api_client() -> APIClient:
     """An API client without credentials."""
     return APIClient()
+
+
+# --- Authentication: real tokens, verified by accounts.authentication ---------------------------
+# Every test trusts one test Ed25519 key (pinned as BETTER_AUTH_PUBLIC_KEY), so requests made with
+# `client_for(user)` go through the real JWT verification and user loading. JWKS tests override
+# this with a loopback JWKS server (accounts/tests/jwks_server.py).
+
+
+@pytest.fixture(autouse=True)
+def _trust_test_signing_key(settings):
+    """Point authentication at the test signing key, never at development keys or the network."""
+    from accounts.tests.tokens import TEST_AUDIENCE, TEST_ISSUER, TEST_SIGNING_KEY
+
+    settings.DEV_AUTH = False
+    settings.BETTER_AUTH_URL = TEST_ISSUER
+    settings.BETTER_AUTH_JWKS_URL = ""
+    settings.BETTER_AUTH_PUBLIC_KEY = TEST_SIGNING_KEY.public_pem()
+    settings.BETTER_AUTH_ISSUER = TEST_ISSUER
+    settings.BETTER_AUTH_AUDIENCE = TEST_AUDIENCE
+    settings.JWT_ALGORITHMS = ["EdDSA"]
+
+
+@pytest.fixture
+def mint_token():
+    """`mint_token(user, **claim_overrides) -> str`: a real Better Auth-shaped token for `user`."""
+    from accounts.tests.tokens import mint_test_token
+
+    return mint_test_token
+
+
+@pytest.fixture
+def client_for(mint_token):
+    """`client_for(user) -> APIClient` sending `Authorization: Bearer <real token for user>`."""
+
+    def make(user: User, **claim_overrides) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {mint_token(user, **claim_overrides)}")
+        return client
+
+    return make

@@ -62,7 +62,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ("created_at", "id")
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["created_at", "id"], name="user_created_idx")]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["created_at", "id"], name="user_created_idx")
+        ]
 
     def __str__(self) -> str:
         return self.email

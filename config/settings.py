@@ -23,11 +23,13 @@ ENVIRONMENT: str = env.str("ENVIRONMENT", default="development" if DEBUG else "p
 SERVICE_NAME = "creatorvault-api"
 STATE_DIR = Path(env.str("STATE_DIR", default=str(BASE_DIR / ".state")))
 # Development-only fallback: production is refused below unless a real SECRET_KEY is set.
-INSECURE_DEV_SECRET_KEY = "django-insecure-dev-only-never-use-in-production"
+INSECURE_DEV_SECRET_KEY = "django-insecure-dev-only-never-use-in-production"  # noqa: S105
 SECRET_KEY: str = env.str("SECRET_KEY", default=INSECURE_DEV_SECRET_KEY if DEBUG else "")
 ALLOWED_HOSTS: list[str] = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
 )
+# The container's HEALTHCHECK and in-pod probes call 127.0.0.1 directly.
+PROBE_HOSTS = ["127.0.0.1", "localhost"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -192,7 +194,6 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
-    "URL_FORMAT_OVERRIDE": None,
 }
 # Bodies above this many bytes are refused with 413 PAYLOAD_TOO_LARGE.
 API_MAX_BODY_BYTES: int = env.int("API_MAX_BODY_BYTES", default=262_144)
@@ -210,18 +211,6 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {
-            "BearerAuth": {
-                "type": "http",
-                "scheme": "bearer",
-                "bearerFormat": "JWT",
-                "description": "A Better Auth JWT (EdDSA by default) from the frontend's session.",
-            }
-        }
-    },
-    "SECURITY": [{"BearerAuth": []}],
-    "AUTHENTICATION_WHITELIST": [],
     "ENUM_NAME_OVERRIDES": {},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -257,7 +246,7 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^health(/.*)?$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
@@ -305,3 +294,5 @@ LOGGING = {
 }
 
 ensure_production_ready(globals())
+if ALLOWED_HOSTS:
+    ALLOWED_HOSTS = [*ALLOWED_HOSTS, *(h for h in PROBE_HOSTS if h not in ALLOWED_HOSTS)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 INSECURE_MARKERS = ("django-insecure", "change-me", "changeme", "secret")
-MIN_SECRET_KEY_LENGTH = 40
+MIN_SECRET_KEY_LENGTH = 50
 
 
 def production_problems(settings: dict[str, Any]) -> list[str]:
@@ -18,8 +18,10 @@ def production_problems(settings: dict[str, Any]) -> list[str]:
         return []
     problems: list[str] = []
     secret_key = settings.get("SECRET_KEY") or ""
-    if len(secret_key) < MIN_SECRET_KEY_LENGTH or any(
-        marker in secret_key.lower() for marker in INSECURE_MARKERS
+    if (
+        len(secret_key) < MIN_SECRET_KEY_LENGTH
+        or len(set(secret_key)) < 5
+        or any(marker in secret_key.lower() for marker in INSECURE_MARKERS)
     ):
         problems.append(
             f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} "
@@ -47,6 +49,5 @@ def ensure_production_ready(settings: dict[str, Any]) -> None:
     if problems:
         lines = "\n".join(f"  - {problem}" for problem in problems)
         raise SystemExit(
-            f"CreatorVault refuses to start with DEBUG=False:\n{lines}\n"
-            "See .env.example for every setting."
+            f"CreatorVault refuses to start with DEBUG=False:\n{lines}\nSee .env.example for every setting."
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django.http import JsonResponse
@@ -12,7 +13,7 @@ from creatorvault.context import current_request_id
 
 def envelope_meta() -> dict[str, str]:
     """`meta` of every envelope: the request id and the time of the answer (UTC, ISO 8601)."""
-    now = timezone.now().astimezone(timezone.UTC).replace(microsecond=0)
+    now = timezone.now().astimezone(UTC).replace(microsecond=0)
     return {"request_id": current_request_id(), "timestamp": now.isoformat().replace("+00:00", "Z")}
 
 

@@ -16,9 +16,7 @@ class ApplicationError(Exception):
     status = 500
     default_message = "Something went wrong."
 
-    def __init__(
-        self, message: str | None = None, *, details: list[dict[str, Any]] | None = None
-    ) -> None:
+    def __init__(self, message: str | None = None, *, details: list[dict[str, Any]] | None = None) -> None:
         self.message = message or self.default_message
         self.details = details or []
         super().__init__(self.message)

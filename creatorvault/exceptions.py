@@ -114,10 +114,16 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, drf.ParseError):
         return _render(400, "VALIDATION_ERROR", f"Malformed request body: {exc.detail}")
     if isinstance(exc, drf.UnsupportedMediaType):
-        return _render(400, "VALIDATION_ERROR", "The request body must be JSON (Content-Type: application/json).")
+        return _render(
+            400, "VALIDATION_ERROR", "The request body must be JSON (Content-Type: application/json)."
+        )
     if isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed):
         auth_header = getattr(exc, "auth_header", None) or 'Bearer error="invalid_token"'
-        message = str(exc.detail) if isinstance(exc, drf.AuthenticationFailed) else "Authentication required: send Authorization: Bearer <token>."
+        message = (
+            str(exc.detail)
+            if isinstance(exc, drf.AuthenticationFailed)
+            else "Authentication required: send Authorization: Bearer <token>."
+        )
         return _render(401, "AUTH_ERROR", message, headers={"WWW-Authenticate": auth_header})
     if isinstance(exc, drf.PermissionDenied | DjangoPermissionDenied):
         message = str(getattr(exc, "detail", "")) or "You do not have permission to do this."
@@ -129,7 +135,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         allow = ", ".join(view.allowed_methods) if view is not None else ""
         return _render(405, "METHOD_NOT_ALLOWED", str(exc.detail), headers={"Allow": allow})
     if isinstance(exc, drf.Throttled):
-        wait = int(exc.wait or 60)
+        wait = int(getattr(exc, "wait", None) or 60)
         return _render(429, "RATE_LIMIT_EXCEEDED", "Too many requests.", headers={"Retry-After": str(wait)})
     if is_database_outage(exc):
         logger.error("database unavailable", exc_info=exc)
@@ -140,7 +146,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         logger.warning("integrity error", exc_info=exc)
         return _render(409, "CONFLICT", "The request conflicts with the current state.")
     if isinstance(exc, drf.APIException):
-        code = CODE_BY_STATUS.get(exc.status_code, "VALIDATION_ERROR" if exc.status_code < 500 else "INTERNAL_ERROR")
+        code = CODE_BY_STATUS.get(
+            exc.status_code, "VALIDATION_ERROR" if exc.status_code < 500 else "INTERNAL_ERROR"
+        )
         return _render(exc.status_code, code, str(exc.detail))
     if isinstance(exc, DatabaseError):
         logger.error("database error", exc_info=exc)

@@ -68,9 +68,7 @@ class RequestContextMiddleware:
             return error_response(400, "VALIDATION_ERROR", "The Content-Length header is not a number.")
         limit: int = settings.API_MAX_BODY_BYTES
         if length > limit:
-            return error_response(
-                413, "PAYLOAD_TOO_LARGE", f"The request body is larger than {limit} bytes."
-            )
+            return error_response(413, "PAYLOAD_TOO_LARGE", f"The request body is larger than {limit} bytes.")
         return None
 
     @staticmethod
@@ -84,7 +82,9 @@ class RequestContextMiddleware:
                     user_id = user.pk if user.is_authenticated else None
                 elif user is not None and getattr(user, "_wrapped", None) is not None:
                     wrapped = user._wrapped
-                    user_id = getattr(wrapped, "pk", None) if getattr(wrapped, "is_authenticated", False) else None
+                    user_id = (
+                        getattr(wrapped, "pk", None) if getattr(wrapped, "is_authenticated", False) else None
+                    )
             except Exception:  # noqa: BLE001 - logging must never break a response
                 user_id = None
         status = response.status_code

@@ -41,7 +41,9 @@ def enforce_api_rate_limit(request: HttpRequest, *, user_id: str | None) -> None
         return
     if usage is not None and usage["should_limit"]:
         retry_after = int(usage["time_left"]) if usage["time_left"] > 0 else 1
-        logger.info("rate limit exceeded", extra={"limit_group": group, "window_end": int(time.time()) + retry_after})
+        logger.info(
+            "rate limit exceeded", extra={"limit_group": group, "window_end": int(time.time()) + retry_after}
+        )
         raise RateLimitExceeded(
             f"Too many requests: the limit is {rate.replace('/m', ' per minute')}. "
             f"Try again in {retry_after} s.",

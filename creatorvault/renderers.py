@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
 from django.conf import settings
 from rest_framework import exceptions
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import JSONParser
-from rest_framework.renderers import JSONRenderer
+from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from creatorvault.envelope import success_body
 from creatorvault.errors import PayloadTooLarge
@@ -64,12 +64,15 @@ def _refuse_constant(name: str) -> None:
 class JSONOnlyNegotiation(BaseContentNegotiation):
     """The API speaks JSON only: answer JSON whatever `Accept` says, never 406."""
 
-    def select_parser(self, request: Any, parsers: list[Any]) -> Any:
+    def select_parser(self, request: Any, parsers: Iterable[BaseParser]) -> BaseParser | None:
         content_type = request.content_type or ""
         for parser in parsers:
             if parser.media_type.split(";")[0] in content_type:
                 return parser
         return None
 
-    def select_renderer(self, request: Any, renderers: list[Any], format_suffix: str | None = None) -> tuple[Any, str]:
-        return renderers[0], renderers[0].media_type
+    def select_renderer(
+        self, request: Any, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type

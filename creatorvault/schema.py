@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.negotiation import DefaultContentNegotiation
 
@@ -30,7 +31,8 @@ ERRORS: dict[int, tuple[str, str]] = {
 
 EXAMPLE_META = {"request_id": "req_3f2a9c1d4b5e6f708192a3b4", "timestamp": "2026-01-04T10:30:00Z"}
 
-DESCRIPTION = """
+DESCRIPTION = (
+    """
 The CreatorVault API: a privacy-first content idea manager for creators.
 
 **Authentication.** Every `/api/v1` operation needs `Authorization: Bearer <jwt>`, a token issued
@@ -44,13 +46,14 @@ Errors: `{"success": false, "error": {"code", "message", "details": [{"field", "
 
 | status | code | when |
 | --- | --- | --- |
-""" + "\n".join(
-    f"| {status} | `{code}` | {when} |" for status, (code, when) in ERRORS.items()
-) + """
+"""
+    + "\n".join(f"| {status} | `{code}` | {when} |" for status, (code, when) in ERRORS.items())
+    + """
 
 **Rate limits.** Per authenticated user and per IP for callers without a valid token; a 429 has
 `Retry-After` (seconds).
 """
+)
 
 META_SCHEMA = {
     "type": "object",
@@ -89,6 +92,21 @@ ERROR_ENVELOPE_SCHEMA = {
     },
 }
 HTTP_METHODS = {"get", "put", "post", "patch", "delete"}
+
+
+class BetterAuthBearerScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    """Declares the bearer scheme of `BetterAuthJWTAuthentication` in the document."""
+
+    target_class = "accounts.authentication.BetterAuthJWTAuthentication"
+    name = "BearerAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "A Better Auth JWT (EdDSA by default) from the frontend's session.",
+        }
 
 
 class SchemaView(SpectacularAPIView):
@@ -157,7 +175,10 @@ def _error_statuses(path: str, operation: dict[str, Any]) -> list[int]:
         statuses.append(404)
     if "requestBody" in operation:
         statuses.append(413)
-    if any(p.get("in") == "header" and p.get("name", "").lower() == "if-match" for p in operation.get("parameters", [])):
+    if any(
+        p.get("in") == "header" and p.get("name", "").lower() == "if-match"
+        for p in operation.get("parameters", [])
+    ):
         statuses.append(412)
     return sorted(statuses)
 
@@ -181,7 +202,11 @@ def envelope_hook(result: dict[str, Any], generator: Any, request: Any, public: 
                         content["schema"] = _wrap_success(content["schema"])
                     for example in content.get("examples", {}).values():
                         if "value" in example:
-                            example["value"] = {"success": True, "data": copy.deepcopy(example["value"]), "meta": EXAMPLE_META}
+                            example["value"] = {
+                                "success": True,
+                                "data": copy.deepcopy(example["value"]),
+                                "meta": EXAMPLE_META,
+                            }
             for status in _error_statuses(path, operation):
                 responses.setdefault(str(status), _error_response(status))
     return result

@@ -1,0 +1,49 @@
+"""The OpenAPI document validates and describes envelopes, errors and the bearer scheme."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schema_validates_without_warnings(tmp_path) -> None:
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    assert (tmp_path / "schema.yaml").read_text().startswith("openapi:")
+
+
+def test_schema_declares_bearer_scheme_and_envelopes(api_client: APIClient) -> None:
+    response = api_client.get("/api/schema?format=json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["components"]["securitySchemes"]["BearerAuth"]["scheme"] == "bearer"
+    assert "ErrorEnvelope" in schema["components"]["schemas"]
+    for code in (
+        "VALIDATION_ERROR",
+        "AUTH_ERROR",
+        "PRECONDITION_FAILED",
+        "RATE_LIMIT_EXCEEDED",
+        "DATABASE_ERROR",
+    ):
+        assert code in schema["info"]["description"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert operation["security"] == [{"BearerAuth": []}], (method, path)
+            responses = operation["responses"]
+            assert "401" in responses and "429" in responses, (method, path)
+            for status, response_doc in responses.items():
+                content = response_doc.get("content", {}).get("application/json")
+                if status.startswith("2") and content:
+                    assert content["schema"]["required"] == ["success", "data", "meta"], (method, path)
+
+
+def test_docs_are_served_from_bundled_assets(api_client: APIClient) -> None:
+    docs = api_client.get("/docs")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "swagger-ui" in html and "cdn" not in html.lower()
+    redoc = api_client.get("/redoc/")
+    assert redoc.status_code == 200
+    assert "cdn" not in redoc.content.decode().lower()

@@ -1,0 +1,60 @@
+"""gunicorn settings for production, read from the environment.
+
+The application itself writes one structured JSON line per request (creatorvault.middleware), so
+gunicorn's access log is off by default; set GUNICORN_ACCESS_LOG=- to add gunicorn's own JSON
+access lines (they carry the request id too). gunicorn's error log is JSON as well.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+# Bounds on what a client can send before Django sees it.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 16384
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+proxy_allow_ips = forwarded_allow_ips
+# Preloading would share one psycopg pool across forks; each worker opens its own instead.
+preload_app = False
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - heartbeat files, not data
+
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+access_log_format = (
+    '{"timestamp": "%(t)s", "level": "INFO", "message": "access", "service": "creatorvault-api", '
+    '"request_id": "%({x-request-id}o)s", "method": "%(m)s", "path": "%(U)s", "status": %(s)s, '
+    '"duration_ms": %(M)s, "bytes": "%(B)s", "remote_addr": "%(h)s"}'
+)
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "format": '{"timestamp": "%(asctime)s", "level": "%(levelname)s", "logger": "%(name)s", '
+            '"message": "%(message)s", "service": "creatorvault-api"}',
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        }
+    },
+    "handlers": {
+        "error_console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        },
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+    },
+    "loggers": {
+        "gunicorn.error": {"handlers": ["error_console"], "level": loglevel.upper(), "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
