@@ -6,3 +6,7 @@ class IdeasConfig(AppConfig):
 
     name = "ideas"
     verbose_name = "Ideas"
+
+    def ready(self) -> None:
+        """Register the OpenAPI extension for strict request bodies."""
+        from ideas import schema  # noqa: F401
