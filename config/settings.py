@@ -32,7 +32,8 @@ ALLOWED_HOSTS: list[str] = env.list(
 PROBE_HOSTS = ["127.0.0.1", "localhost"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, with CreatorVault's branded, rate-limited site as the default (creatorvault/admin_site.py).
+    "creatorvault.admin_apps.CreatorVaultAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "creatorvault",
     "accounts",
     "ideas",
+    "audit",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,144 @@
+"""The users page of the backoffice: find an account, see its ideas count, deactivate or reactivate it.
+
+Profile fields come from Better Auth (id, e-mail, name) and are read-only here; `is_active`
+changes only through the deactivate/reactivate actions, which call `accounts.services` and write
+an entry to the admin log. The "Add user" page makes staff accounts for the backoffice (creators
+are created by their first Better Auth token).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+
+from accounts.models import User
+from accounts.services import user_deactivate, user_reactivate
+from creatorvault.admin_paginator import EstimatedCountPaginator
+from ideas.models import Idea
+
+BETTER_AUTH_FIELDS = ("id", "email", "name", "created_at", "updated_at")
+
+
+class StaffCreationForm(AdminUserCreationForm):  # type: ignore[type-arg]
+    """The add form: a backoffice account with an e-mail, a name and (usually) a password."""
+
+    class Meta:
+        model = User
+        fields = ("email", "name", "is_staff")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["is_staff"].initial = True
+
+    def clean_email(self) -> str:
+        """E-mail addresses are stored lower-cased, as `UserManager` and the token sync store them."""
+        return str(self.cleaned_data["email"]).strip().lower()
+
+
+class AccountChangeForm(UserChangeForm):  # type: ignore[type-arg]
+    """The change form (most fields are read-only, see `UserAdmin.get_readonly_fields`)."""
+
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+def idea_count_subquery() -> Coalesce:
+    """Each user's number of ideas, as a correlated subquery.
+
+    A subquery (not `annotate(Count("ideas"))`) so PostgreSQL counts only for the rows of the page
+    shown, each through the owner-first idea index, instead of grouping the whole ideas table.
+    """
+    counts = (
+        Idea.objects.filter(user=OuterRef("pk")).order_by().values("user").annotate(n=Count("pk")).values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Users: creators from Better Auth and staff accounts."""
+
+    form = AccountChangeForm
+    add_form = StaffCreationForm
+    list_display = ("email", "name", "id", "is_active", "is_staff", "idea_count", "created_at")
+    list_display_links = ("email",)
+    list_filter = ("is_active", "is_staff", "is_superuser", "created_at", "groups")
+    search_fields = ("email", "name", "=id")
+    ordering = ("-created_at", "-id")
+    date_hierarchy = None
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
+    actions = ("deactivate_users", "reactivate_users")
+    fieldsets = (
+        ("Better Auth profile (read-only)", {"fields": BETTER_AUTH_FIELDS}),
+        (
+            "Backoffice access",
+            {"fields": ("is_active", "is_staff", "is_superuser", "password", "last_login")},
+        ),
+        ("Permissions", {"fields": ("groups", "user_permissions"), "classes": ("collapse",)}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "name", "is_staff", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        """Users with their idea count (one subquery per shown row, never a GROUP BY of all ideas)."""
+        return super().get_queryset(request).annotate(idea_count=idea_count_subquery())
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        """Better Auth's profile, `is_active` (see the actions); superuser rights for superusers only."""
+        if obj is None:
+            return ()
+        readonly: tuple[str, ...] = (*BETTER_AUTH_FIELDS, "is_active", "last_login")
+        if not getattr(request.user, "is_superuser", False):
+            readonly += ("is_superuser", "user_permissions", "groups")
+        return readonly
+
+    @admin.display(description="ideas", ordering="idea_count")
+    def idea_count(self, user: User) -> int:
+        """How many ideas the user owns (annotated by `get_queryset`)."""
+        return int(getattr(user, "idea_count", 0))
+
+    @admin.action(
+        description="Deactivate selected accounts (their tokens get 403 at once)", permissions=["change"]
+    )
+    def deactivate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """Deactivate each selected account through `user_deactivate`, logging each change."""
+        done = skipped = 0
+        for user in queryset.order_by("pk"):
+            if user.pk == request.user.pk:
+                self.message_user(request, "You cannot deactivate your own account.", messages.ERROR)
+                skipped += 1
+                continue
+            if user_deactivate(user=user):
+                self.log_change(request, user, "Deactivated the account (its tokens now get 403).")
+                done += 1
+            else:
+                skipped += 1
+        self.message_user(request, f"Deactivated {done} account(s); {skipped} unchanged.", messages.SUCCESS)
+
+    @admin.action(description="Reactivate selected accounts", permissions=["change"])
+    def reactivate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """Reactivate each selected account through `user_reactivate`, logging each change."""
+        done = skipped = 0
+        for user in queryset.order_by("pk"):
+            if user_reactivate(user=user):
+                self.log_change(request, user, "Reactivated the account.")
+                done += 1
+            else:
+                skipped += 1
+        self.message_user(request, f"Reactivated {done} account(s); {skipped} unchanged.", messages.SUCCESS)

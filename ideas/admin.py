@@ -1,0 +1,375 @@
+"""The ideas page of the backoffice: find, inspect and moderate ideas without reading their notes.
+
+* Writes go through `ideas.services` (create, update, stage change, delete), so the admin obeys
+  exactly the rules of the API; every write lands in the admin log.
+* Notes never appear on a list or a form. A staff member holding `ideas.reveal_notes` can reveal
+  one idea's notes for a moderation case; the reveal is recorded first (`audit.NoteReveal`: who,
+  which idea, when, why) and the page is sent with `Cache-Control: no-store`.
+* Big tables: `list_select_related`, the sealed notes column deferred, no full `COUNT(*)`
+  (`show_full_result_count = False` and `EstimatedCountPaginator`).
+"""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+
+from audit.apps import REVEAL_NOTES_PERMISSION
+from audit.services import note_reveal_record
+from creatorvault.admin_paginator import EstimatedCountPaginator
+from creatorvault.errors import ApplicationError
+from ideas.models import Idea, Stage
+
+# The API's tag filter, reused so the admin and the API agree on what "carries a tag" means.
+from ideas.selectors import _with_tags
+from ideas.services import IdeaChanges, idea_create, idea_delete, idea_set_stage, idea_update
+from ideas.validation import (
+    RuleViolation,
+    clean_priority,
+    clean_stage,
+    clean_tags,
+    clean_title,
+    parse_due_date,
+)
+
+# Columns that hold notes (plain before sealing at rest, sealed after): never loaded for a list.
+_NOTE_COLUMNS = ("notes", "notes_sealed")
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "owner_id",
+    "owner_email",
+    "stage",
+    "priority",
+    "tags",
+    "due_date",
+    "created_at",
+    "updated_at",
+)
+
+
+def _note_columns() -> list[str]:
+    concrete = {field.name for field in Idea._meta.concrete_fields}
+    return [name for name in _NOTE_COLUMNS if name in concrete]
+
+
+def has_notes(idea: Idea) -> bool:
+    """Whether the idea has notes, decided without opening them."""
+    if "notes_sealed" in {f.name for f in Idea._meta.concrete_fields}:
+        return bool(getattr(idea, "notes_sealed", ""))
+    return bool(idea.notes)
+
+
+def tag_filter(queryset: QuerySet[Idea], tag: str) -> QuerySet[Idea]:
+    """Ideas carrying the tag `tag` exactly, with the API's own tag filter (GIN index on PostgreSQL)."""
+    return _with_tags(queryset, (tag,))  # type: ignore[arg-type]
+
+
+def csv_safe(value: object) -> str:
+    """A cell that spreadsheet programs will not run as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class _Echo:
+    """A file-like object whose `write` returns the line, for streaming a CSV."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+class IdeaAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The add/change form: the API's fields minus notes; every value checked by the API's rules."""
+
+    tags = forms.CharField(
+        required=False,
+        help_text="Comma-separated. Trimmed, lower-cased and de-duplicated on save; at most 20.",
+    )
+
+    class Meta:
+        model = Idea
+        fields = ("user", "title", "stage", "priority", "tags", "due_date")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and isinstance(self.instance.tags, list):
+            self.initial["tags"] = ", ".join(str(tag) for tag in self.instance.tags)
+
+    def _rule(self, name: str, cleaner: Callable[[Any], Any], value: Any) -> Any:
+        try:
+            return cleaner(value)
+        except RuleViolation as violation:
+            raise forms.ValidationError(violation.message, code=violation.code) from None
+
+    def clean_title(self) -> str:
+        """The API's title rule."""
+        return str(self._rule("title", clean_title, self.cleaned_data.get("title") or ""))
+
+    def clean_stage(self) -> str:
+        """The API's stage rule."""
+        return str(self._rule("stage", clean_stage, self.cleaned_data.get("stage")))
+
+    def clean_priority(self) -> str:
+        """The API's priority rule."""
+        return str(self._rule("priority", clean_priority, self.cleaned_data.get("priority")))
+
+    def clean_tags(self) -> list[str]:
+        """Comma-separated text to the API's normalised tag list."""
+        raw = str(self.cleaned_data.get("tags") or "")
+        items = [item for item in raw.split(",") if item.strip()]
+        return list(self._rule("tags", clean_tags, items))
+
+    def clean_due_date(self) -> Any:
+        """The API's due-date rule (timezone-aware, stored in UTC)."""
+        return self._rule("due_date", parse_due_date, self.cleaned_data.get("due_date"))
+
+
+class OwnerActiveFilter(admin.SimpleListFilter):
+    """Filter ideas by whether their owner's account is active or deactivated."""
+
+    title = "owner account"
+    parameter_name = "owner_active"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        """Active or deactivated."""
+        return [("yes", "Active"), ("no", "Deactivated")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Idea]) -> QuerySet[Idea]:
+        """Filter on the owner's `is_active`."""
+        if self.value() == "yes":
+            return queryset.filter(user__is_active=True)
+        if self.value() == "no":
+            return queryset.filter(user__is_active=False)
+        return queryset
+
+
+def _stage_action(stage: Stage) -> Callable[[Any, HttpRequest, QuerySet[Idea]], None]:
+    """An admin action moving the selected ideas to `stage` through `idea_set_stage`."""
+
+    def action(modeladmin: IdeaAdmin, request: HttpRequest, queryset: QuerySet[Idea]) -> None:
+        moved = unchanged = 0
+        for idea in queryset.select_related("user").order_by("pk"):
+            if idea.stage == stage:
+                unchanged += 1
+                continue
+            idea_set_stage(owner=idea.user, idea_id=idea.pk, stage=stage)
+            modeladmin.log_change(request, idea, [{"changed": {"fields": ["Stage"]}}])
+            moved += 1
+        modeladmin.message_user(
+            request, f"Moved {moved} idea(s) to {stage.label}; {unchanged} already there.", messages.SUCCESS
+        )
+
+    action.__name__ = f"move_to_{stage.value}"
+    return admin.action(description=f"Move selected ideas to stage: {stage.label}", permissions=["change"])(
+        action
+    )
+
+
+@admin.register(Idea)
+class IdeaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Ideas of every creator, for moderation."""
+
+    form = IdeaAdminForm
+    list_display = ("title", "owner", "stage", "priority", "tag_list", "due_date", "updated_at")
+    list_filter = ("stage", "priority", OwnerActiveFilter, "created_at", "updated_at", "due_date")
+    search_fields = ("title", "user__email")
+    search_help_text = "Title (contains), owner e-mail (contains) or a tag (exact)."
+    list_select_related = ("user",)
+    autocomplete_fields = ("user",)
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
+    actions = (
+        *(_stage_action(stage) for stage in Stage),
+        "export_csv",
+        "delete_selected",
+    )
+    readonly_fields = ("id", "notes_status", "version", "created_at", "updated_at")
+    change_form_template = "admin/ideas/idea/change_form.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Idea]:
+        """All ideas, without their notes column (never shown, possibly large)."""
+        return super().get_queryset(request).defer(*_note_columns())
+
+    def get_fields(self, request: HttpRequest, obj: Idea | None = None) -> list[str]:  # type: ignore[override]
+        """The editable fields, then the read-only facts (none of them the notes)."""
+        editable = ["user", "title", "stage", "priority", "tags", "due_date"]
+        return editable if obj is None else [*editable, *self.readonly_fields]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Idea | None = None) -> tuple[str, ...]:
+        """The owner is fixed once the idea exists: sealed notes are bound to it."""
+        return self.readonly_fields if obj is None else ("user", *self.readonly_fields)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Idea], search_term: str
+    ) -> tuple[QuerySet[Idea], bool]:
+        """Title or owner e-mail containing the term, or ideas carrying it as a tag."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        tag = search_term.strip().lower()
+        if tag:
+            results = results | tag_filter(queryset, tag)
+        return results, may_have_duplicates
+
+    # --- Columns --------------------------------------------------------------------------------
+
+    @admin.display(description="owner", ordering="user__email")
+    def owner(self, idea: Idea) -> str:
+        """The owner's e-mail (joined, not queried per row)."""
+        return idea.user.email
+
+    @admin.display(description="tags")
+    def tag_list(self, idea: Idea) -> str:
+        """Tags, comma-separated."""
+        return ", ".join(str(tag) for tag in idea.tags or [])
+
+    @admin.display(description="notes")
+    def notes_status(self, idea: Idea) -> str:
+        """Whether there are notes; never their text."""
+        if not has_notes(idea):
+            return "No notes."
+        return "Hidden. Staff with the reveal permission can reveal them for a moderation case (audited)."
+
+    # --- Writes through the services ------------------------------------------------------------
+
+    def save_model(self, request: HttpRequest, obj: Idea, form: forms.ModelForm, change: bool) -> None:  # type: ignore[type-arg]
+        """Create or update through `ideas.services`, the same rules and locks as the API."""
+        data = form.cleaned_data
+        if not change:
+            created = idea_create(
+                owner=data["user"],
+                title=data["title"],
+                stage=data["stage"],
+                tags=data["tags"],
+                priority=data["priority"],
+                due_date=data["due_date"],
+            )
+            obj.pk = created.pk
+            obj._state.adding = False
+            return
+        changes = IdeaChanges()
+        for name in form.changed_data:
+            if name in ("title", "stage", "priority", "tags", "due_date"):
+                changes[name] = data[name]  # type: ignore[literal-required]
+        if changes:
+            idea_update(owner=obj.user, idea_id=obj.pk, changes=changes)
+
+    def delete_model(self, request: HttpRequest, obj: Idea) -> None:
+        """Delete through `idea_delete`."""
+        idea_delete(owner=obj.user, idea_id=obj.pk)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Idea]) -> None:
+        """The delete action: each idea through `idea_delete` (the admin logs each deletion)."""
+        for idea in queryset.select_related("user").order_by("pk"):
+            idea_delete(owner=idea.user, idea_id=idea.pk)
+
+    # --- Export ---------------------------------------------------------------------------------
+
+    @admin.action(description="Export selected ideas as CSV (without notes)", permissions=["view"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Idea]) -> StreamingHttpResponse:
+        """Stream the selected ideas as CSV: every field but the notes."""
+        ideas = queryset.select_related("user").defer(*_note_columns()).order_by("created_at", "pk")
+
+        def rows() -> Iterator[str]:
+            writer = csv.writer(_Echo())
+            yield writer.writerow(CSV_COLUMNS)
+            for idea in ideas.iterator(chunk_size=1000):
+                yield writer.writerow(
+                    [
+                        csv_safe(value)
+                        for value in (
+                            idea.pk,
+                            idea.title,
+                            idea.user_id,
+                            idea.user.email,
+                            idea.stage,
+                            idea.priority,
+                            ", ".join(idea.tags or []),
+                            idea.due_date.isoformat() if idea.due_date else "",
+                            idea.created_at.isoformat(),
+                            idea.updated_at.isoformat(),
+                        )
+                    ]
+                )
+
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="ideas-{stamp}.csv"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    # --- Revealing notes ------------------------------------------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:  # type: ignore[override]
+        """The model's admin URLs plus `<id>/reveal-notes/`."""
+        reveal = path(
+            "<path:object_id>/reveal-notes/",
+            self.admin_site.admin_view(self.reveal_notes_view),
+            name="ideas_idea_reveal_notes",
+        )
+        return [reveal, *super().get_urls()]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """The change page, with a "Reveal notes" link for staff who may."""
+        context = {
+            **(extra_context or {}),
+            "can_reveal_notes": request.user.has_perm(REVEAL_NOTES_PERMISSION),
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    def reveal_notes_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
+        """GET: ask for the moderation case. POST: record the reveal, then show the notes once."""
+        if not request.user.has_perm(REVEAL_NOTES_PERMISSION):
+            raise PermissionDenied
+        try:
+            idea_id = uuid.UUID(unquote(object_id))
+        except ValueError:
+            raise Http404("No such idea.") from None
+        idea = Idea.objects.select_related("user").filter(pk=idea_id).first()
+        if idea is None or not self.has_view_permission(request, idea):
+            raise Http404("No such idea.")
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request),
+            "title": f"Reveal notes: {idea.title}",
+            "opts": self.opts,
+            "idea": idea,
+            "change_url": reverse("admin:ideas_idea_change", args=[idea.pk]),
+            "reason": "",
+            "error": "",
+            "notes": None,
+        }
+        if request.method == "POST":
+            context["reason"] = reason = str(request.POST.get("reason", ""))
+            try:
+                note_reveal_record(staff=request.user, idea_id=idea.pk, reason=reason)  # type: ignore[arg-type]
+                context["notes"] = reveal_plain_notes(idea)
+            except ApplicationError as error:
+                context["error"] = error.message
+        response = TemplateResponse(request, "admin/ideas/idea/reveal_notes.html", context)
+        # The notes must not be kept by the browser or any proxy.
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def reveal_plain_notes(idea: Idea) -> str:
+    """The idea's plain notes, opened by the ideas app (`Idea.notes` opens sealed notes)."""
+    return str(idea.notes or "")

@@ -1,0 +1,357 @@
+"""The ideas admin: every page and action for staff, refusal for others, notes hidden unless revealed."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.urls import reverse
+
+from accounts.tests.factories import StaffUserFactory, UserFactory
+from audit.models import NoteReveal
+from ideas.models import Idea
+from ideas.tests.factories import IdeaFactory
+
+CHANGELIST = reverse("admin:ideas_idea_changelist")
+SECRET = "the secret plan nobody may read"
+
+
+def change_url(idea: Idea) -> str:
+    return reverse("admin:ideas_idea_change", args=[idea.pk])
+
+
+def reveal_url(idea: Idea) -> str:
+    return reverse("admin:ideas_idea_reveal_notes", args=[idea.pk])
+
+
+@pytest.fixture
+def superuser(db):
+    return StaffUserFactory.create(email="root@example.com", is_superuser=True)
+
+
+@pytest.fixture
+def staff_client(superuser) -> Client:
+    """A client logged in as a staff superuser."""
+    client = Client()
+    client.force_login(superuser)
+    return client
+
+
+def moderator(*codenames: str):
+    """A staff member (not superuser) holding the given `ideas` permissions."""
+    user = StaffUserFactory.create()
+    perms = Permission.objects.filter(content_type__app_label="ideas", codename__in=codenames)
+    assert perms.count() == len(codenames)
+    user.user_permissions.add(*perms)
+    return user
+
+
+@pytest.fixture
+def idea(owner) -> Idea:
+    return IdeaFactory.create(
+        user=owner,
+        title="AI Content Tools Research",
+        notes=SECRET,
+        tags=["blog", "research"],
+        priority="high",
+    )
+
+
+# --- Pages load for staff, refuse others ---------------------------------------------------------
+
+
+def test_changelist_lists_ideas_without_their_notes(staff_client, idea):
+    response = staff_client.get(CHANGELIST)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "AI Content Tools Research" in body
+    assert "ada@example.com" in body
+    assert "blog, research" in body
+    assert SECRET not in body
+
+
+def test_changelist_query_count_does_not_grow_with_rows(staff_client, owner, django_assert_max_num_queries):
+    IdeaFactory.create_batch(3, user=owner)
+    with django_assert_max_num_queries(12) as few:
+        assert staff_client.get(CHANGELIST).status_code == 200
+    IdeaFactory.create_batch(30, user=UserFactory.create())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert staff_client.get(CHANGELIST).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "stage__exact=idea",
+        "stage__exact=published",
+        "priority__exact=high",
+        "owner_active=yes",
+        "owner_active=no",
+        "created_at__gte=2000-01-01+00:00:00%2B00:00",
+        "updated_at__gte=2000-01-01+00:00:00%2B00:00",
+        "due_date__isnull=True",
+        "due_date__isnull=False",
+        "created_at__year=2026",
+    ],
+)
+def test_each_filter_loads(staff_client, idea, query):
+    response = staff_client.get(f"{CHANGELIST}?{query}")
+    assert response.status_code == 200
+    assert "?e=1" not in response.url if hasattr(response, "url") else True
+
+
+def test_owner_active_filter_selects_by_owner_state(staff_client, idea, outsider):
+    outsider.is_active = False
+    outsider.save()
+    IdeaFactory.create(user=outsider, title="Idea of a deactivated creator")
+    body = staff_client.get(f"{CHANGELIST}?owner_active=no").content.decode()
+    assert "Idea of a deactivated creator" in body
+    assert "AI Content Tools Research" not in body
+
+
+@pytest.mark.parametrize("term", ["content tools", "ada@example", "research", "BLOG"])
+def test_search_by_title_owner_email_or_tag(staff_client, idea, outsider, term):
+    IdeaFactory.create(user=outsider, title="Unrelated podcast episode", tags=["podcast"])
+    body = staff_client.get(CHANGELIST, {"q": term}).content.decode()
+    assert "AI Content Tools Research" in body
+    assert "Unrelated podcast episode" not in body
+
+
+def test_change_page_hides_notes(staff_client, idea):
+    response = staff_client.get(change_url(idea))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert SECRET not in body
+    assert "Hidden." in body
+    assert "Reveal notes" in body  # a superuser holds every permission
+
+
+def test_add_page_creates_through_the_services(staff_client, owner):
+    assert staff_client.get(reverse("admin:ideas_idea_add")).status_code == 200
+    response = staff_client.post(
+        reverse("admin:ideas_idea_add"),
+        {
+            "user": owner.pk,
+            "title": "  New video  ",
+            "stage": "idea",
+            "priority": "low",
+            "tags": "Video, video , YT",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    created = Idea.objects.get(title="New video")
+    assert created.tags == ["video", "yt"]
+    assert created.user == owner
+
+
+def test_change_page_applies_the_api_rules(staff_client, idea):
+    data = {"title": "bad\x07title", "stage": "draft", "priority": "high", "tags": "blog"}
+    response = staff_client.post(change_url(idea), data)
+    assert response.status_code == 200
+    assert "control characters" in response.content.decode()
+    data["title"] = "Renamed idea"
+    assert staff_client.post(change_url(idea), data).status_code == 302
+    idea.refresh_from_db()
+    assert (idea.title, idea.stage, idea.tags, idea.version) == ("Renamed idea", "draft", ["blog"], 2)
+    assert idea.notes == SECRET
+    assert LogEntry.objects.filter(object_id=str(idea.pk), action_flag=CHANGE).exists()
+
+
+def test_non_staff_cannot_open_any_ideas_page(idea, owner):
+    client = Client()
+    client.force_login(owner)
+    for url in (CHANGELIST, change_url(idea), reverse("admin:ideas_idea_add"), reveal_url(idea)):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("admin:login"))
+
+
+def test_anonymous_is_sent_to_login(client, idea):
+    response = client.get(CHANGELIST)
+    assert response.status_code == 302
+    assert reverse("admin:login") in response.url
+
+
+def test_staff_without_view_permission_is_refused(idea):
+    client = Client()
+    client.force_login(StaffUserFactory.create())
+    assert client.get(CHANGELIST).status_code == 403
+    assert client.get(change_url(idea)).status_code == 403
+
+
+# --- Actions --------------------------------------------------------------------------------------
+
+
+def test_stage_action_moves_ideas_through_the_services_and_logs(staff_client, idea, owner):
+    other = IdeaFactory.create(user=owner, stage="draft")
+    response = staff_client.post(
+        CHANGELIST,
+        {"action": "move_to_draft", "_selected_action": [str(idea.pk), str(other.pk)]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Moved 1 idea(s) to Draft; 1 already there." in response.content.decode()
+    idea.refresh_from_db()
+    assert (idea.stage, idea.version) == ("draft", 2)
+    assert LogEntry.objects.filter(object_id=str(idea.pk), action_flag=CHANGE).count() == 1
+
+
+@pytest.mark.parametrize("stage", ["idea", "outline", "draft", "published"])
+def test_every_stage_action_exists(staff_client, idea, stage):
+    staff_client.post(CHANGELIST, {"action": f"move_to_{stage}", "_selected_action": [str(idea.pk)]})
+    idea.refresh_from_db()
+    assert idea.stage == stage
+
+
+def test_delete_action_confirms_then_deletes_and_logs(staff_client, idea, owner):
+    keep = IdeaFactory.create(user=owner)
+    data = {"action": "delete_selected", "_selected_action": [str(idea.pk)]}
+    confirm = staff_client.post(CHANGELIST, data)
+    assert confirm.status_code == 200
+    assert "Are you sure" in confirm.content.decode()
+    assert SECRET not in confirm.content.decode()
+    done = staff_client.post(CHANGELIST, {**data, "post": "yes"})
+    assert done.status_code == 302
+    assert list(Idea.objects.values_list("pk", flat=True)) == [keep.pk]
+    assert LogEntry.objects.filter(object_id=str(idea.pk), action_flag=DELETION).exists()
+
+
+def test_delete_page_deletes_one_idea(staff_client, idea):
+    url = reverse("admin:ideas_idea_delete", args=[idea.pk])
+    assert staff_client.get(url).status_code == 200
+    assert staff_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Idea.objects.filter(pk=idea.pk).exists()
+
+
+def test_export_csv_has_every_field_but_the_notes(staff_client, idea, owner):
+    formula = IdeaFactory.create(user=owner, title='=HYPERLINK("http://evil")')
+    response = staff_client.post(
+        CHANGELIST, {"action": "export_csv", "_selected_action": [str(idea.pk), str(formula.pk)]}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode()
+    assert SECRET not in text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["title"] for row in rows] == ["AI Content Tools Research", '\'=HYPERLINK("http://evil")']
+    assert "notes" not in rows[0]
+    assert rows[0]["owner_email"] == "ada@example.com"
+    assert rows[0]["tags"] == "blog, research"
+
+
+# --- Revealing notes ------------------------------------------------------------------------------
+
+
+def test_reveal_needs_the_permission(idea):
+    client = Client()
+    client.force_login(moderator("view_idea", "change_idea"))
+    change = client.get(change_url(idea)).content.decode()
+    assert "Reveal notes" not in change
+    assert client.get(reveal_url(idea)).status_code == 403
+    assert client.post(reveal_url(idea), {"reason": "case 12"}).status_code == 403
+    assert not NoteReveal.objects.exists()
+
+
+def test_reveal_asks_for_a_reason_and_records_who_which_and_when(idea):
+    staff = moderator("view_idea", "reveal_notes")
+    client = Client()
+    client.force_login(staff)
+    assert "Reveal notes" in client.get(change_url(idea)).content.decode()
+
+    ask = client.get(reveal_url(idea))
+    assert ask.status_code == 200
+    assert SECRET not in ask.content.decode()
+
+    blank = client.post(reveal_url(idea), {"reason": "   "})
+    assert SECRET not in blank.content.decode()
+    assert not NoteReveal.objects.exists()
+
+    shown = client.post(reveal_url(idea), {"reason": "Moderation case #42: reported spam"})
+    assert shown.status_code == 200
+    assert SECRET in shown.content.decode()
+    assert "no-store" in shown["Cache-Control"]
+    reveal = NoteReveal.objects.get()
+    assert (reveal.staff, reveal.staff_email, reveal.idea_id) == (staff, staff.email, idea.pk)
+    assert reveal.reason == "Moderation case #42: reported spam"
+    assert reveal.revealed_at is not None
+
+
+def test_reveal_of_unknown_idea_is_404(staff_client):
+    assert (
+        staff_client.get("/admin/ideas/idea/00000000-0000-0000-0000-000000000000/reveal-notes/").status_code
+        == 404
+    )
+    assert staff_client.get("/admin/ideas/idea/not-a-uuid/reveal-notes/").status_code == 404
+
+
+# --- Audit page -----------------------------------------------------------------------------------
+
+
+def test_audit_page_lists_actions_and_reveals_read_only(staff_client, idea):
+    staff_client.post(CHANGELIST, {"action": "move_to_outline", "_selected_action": [str(idea.pk)]})
+    staff_client.post(reveal_url(idea), {"reason": "Case 7"})
+    response = staff_client.get(reverse("admin:audit"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Case 7" in body and "Revealed notes" in body
+    assert "AI Content Tools Research" in body and "Changed" in body
+    assert SECRET not in body
+    for kind in ("action", "reveal"):
+        assert staff_client.get(reverse("admin:audit"), {"kind": kind}).status_code == 200
+    # The audit records themselves are read-only in the admin.
+    assert staff_client.get(reverse("admin:admin_logentry_changelist")).status_code == 200
+    assert staff_client.get(reverse("admin:audit_notereveal_changelist")).status_code == 200
+    assert staff_client.get(reverse("admin:audit_notereveal_changelist"), {"q": "Case"}).status_code == 200
+    assert staff_client.get(reverse("admin:audit_notereveal_add")).status_code == 403
+    reveal = NoteReveal.objects.get()
+    delete = reverse("admin:audit_notereveal_delete", args=[reveal.pk])
+    assert staff_client.post(delete, {"post": "yes"}).status_code == 403
+    assert NoteReveal.objects.exists()
+
+
+def test_audit_page_refuses_staff_without_audit_permissions(db):
+    client = Client()
+    client.force_login(StaffUserFactory.create())
+    assert client.get(reverse("admin:audit")).status_code == 403
+
+
+# --- Big tables -----------------------------------------------------------------------------------
+
+
+def test_changelist_never_asks_for_the_full_count(staff_client, idea, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        staff_client.get(CHANGELIST)
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    # Only the paginator's capped count (LIMIT inside), never a bare COUNT(*) of the whole table.
+    assert counts
+    assert all("LIMIT" in sql.upper() for sql in counts), counts
+
+
+@pytest.mark.postgres
+def test_paginator_estimates_past_the_cap_on_postgres(owner):
+    from django.db import connection
+
+    from creatorvault.admin_paginator import EstimatedCountPaginator
+
+    IdeaFactory.create_batch(30, user=owner)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE ideas_idea")
+
+    class Small(EstimatedCountPaginator):
+        exact_count_cap = 10
+
+    paginator = Small(Idea.objects.order_by("pk"), 5)
+    assert paginator.count >= 11
+    assert paginator.is_estimate
+    filtered = Small(Idea.objects.filter(stage="idea").order_by("pk"), 5)
+    assert filtered.count >= 11
+    exact = Small(Idea.objects.filter(title="nothing").order_by("pk"), 5)
+    assert (exact.count, exact.is_estimate) == (0, False)
