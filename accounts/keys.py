@@ -12,7 +12,7 @@ that interprets the key differently from how it was published.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,15 +75,20 @@ def key_from_jwk(jwk: Mapping[str, Any]) -> TrustedKey:
         raise UnusableKey(f"key {kid!r} holds private or symmetric material")
     if jwk.get("use", "sig") != "sig":
         raise UnusableKey(f"key {kid!r} is not a signing key")
-    readers = {"OKP": OKPAlgorithm, "RSA": RSAAlgorithm, "EC": ECAlgorithm}
+    readers: dict[str, Callable[[str], object]] = {
+        "OKP": OKPAlgorithm.from_jwk,
+        "RSA": RSAAlgorithm.from_jwk,
+        "EC": ECAlgorithm.from_jwk,
+    }
     reader = readers.get(str(jwk.get("kty")))
     if reader is None:
         raise UnusableKey(f"key {kid!r} has unsupported kty {jwk.get('kty')!r}")
     try:
-        public_key = reader.from_jwk(json.dumps(dict(jwk)))
+        public_key = reader(json.dumps(dict(jwk)))
     except Exception as error:  # PyJWT raises several types for malformed JWKs
         raise UnusableKey(f"key {kid!r} is malformed") from error
     algorithms, description = algorithms_for_key(public_key)
+    assert isinstance(public_key, PublicKey)  # algorithms_for_key accepted it
     declared = jwk.get("alg")
     if declared is not None:
         if declared not in algorithms:
@@ -99,4 +104,5 @@ def key_from_pem(pem: str, *, kid: str | None = None) -> TrustedKey:
     except (ValueError, TypeError, UnicodeEncodeError) as error:
         raise UnusableKey("BETTER_AUTH_PUBLIC_KEY is not a PEM public key") from error
     algorithms, description = algorithms_for_key(public_key)
-    return TrustedKey(kid=kid, algorithms=algorithms, public_key=public_key, description=description)  # type: ignore[arg-type]
+    assert isinstance(public_key, PublicKey)  # algorithms_for_key accepted it
+    return TrustedKey(kid=kid, algorithms=algorithms, public_key=public_key, description=description)

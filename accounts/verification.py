@@ -12,7 +12,9 @@ Messages say what was wrong and never echo the token or any value taken from it.
 
 from __future__ import annotations
 
+import base64
 import functools
+import json
 import logging
 import re
 from dataclasses import dataclass
@@ -57,11 +59,7 @@ def verify_token(token: str) -> VerifiedToken:
         raise TokenRejected("Token is too large.")
     if not COMPACT_JWS.fullmatch(token):
         raise TokenRejected("Token is not a well-formed JWT.")
-    try:
-        header = jwt.get_unverified_header(token)
-    except (jwt.PyJWTError, ValueError, TypeError, RecursionError):
-        raise TokenRejected("Token header is malformed.") from None
-    algorithm = _check_header(header)
+    algorithm, header = _check_header(_read_header(token))
     key = _resolve_key(header.get("kid"))
     if algorithm not in key.algorithms:
         raise TokenRejected("Token algorithm does not match its signing key.")
@@ -69,8 +67,20 @@ def verify_token(token: str) -> VerifiedToken:
     return _identity(claims)
 
 
-def _check_header(header: dict[str, Any]) -> str:
-    """Return the token's algorithm after the header-only checks."""
+def _read_header(token: str) -> dict[str, Any]:
+    """The token's JOSE header, decoded (not trusted yet)."""
+    encoded = token.split(".", 1)[0]
+    try:
+        header = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+    except (ValueError, TypeError, RecursionError):
+        raise TokenRejected("Token header is malformed.") from None
+    if not isinstance(header, dict):
+        raise TokenRejected("Token header is malformed.")
+    return header
+
+
+def _check_header(header: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Return the token's algorithm (and header) after the header-only checks."""
     algorithm = header.get("alg")
     if not isinstance(algorithm, str) or not algorithm:
         raise TokenRejected("Token header has no algorithm.")
@@ -83,7 +93,7 @@ def _check_header(header: dict[str, Any]) -> str:
     kid = header.get("kid")
     if kid is not None and (not isinstance(kid, str) or not 0 < len(kid) <= MAX_KID_LENGTH):
         raise TokenRejected("Token header has an invalid key id (kid).")
-    return algorithm
+    return algorithm, header
 
 
 @functools.lru_cache(maxsize=4)
@@ -108,12 +118,12 @@ def _resolve_key(kid: str | None) -> TrustedKey:
         if kid is None:
             raise TokenRejected("Token header has no key id (kid).")
         try:
-            key = jwks.get_key(settings.BETTER_AUTH_JWKS_URL, kid)
+            published = jwks.get_key(settings.BETTER_AUTH_JWKS_URL, kid)
         except jwks.KeySetUnavailable:
             raise TokenRejected("Signing keys are unavailable right now; try again shortly.") from None
-        if key is None:
+        if published is None:
             raise TokenRejected("Token signing key is not recognised.")
-        return key
+        return published
     logger.error("no Better Auth key is configured (BETTER_AUTH_URL / JWKS_URL / PUBLIC_KEY)")
     raise TokenRejected("Token verification is not configured on this server.")
 
@@ -127,7 +137,7 @@ _MESSAGES: tuple[tuple[type[Exception], str], ...] = (
     (jwt.InvalidSignatureError, "Token signature is invalid."),
     (jwt.InvalidAlgorithmError, "Token algorithm is not allowed."),
     (jwt.InvalidIssuedAtError, "Token iat claim is invalid."),
-    (jwt.InvalidSubjectError, "Token sub claim is invalid."),
+    (jwt.exceptions.InvalidSubjectError, "Token sub claim is invalid."),
     (jwt.DecodeError, "Token is malformed."),
 )
 

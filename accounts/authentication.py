@@ -1,0 +1,88 @@
+"""DRF authentication: trust the JWTs Better Auth issues (`Authorization: Bearer <jwt>`).
+
+Verification lives in `accounts.verification`; this class only reads the header, turns any
+refusal into `AuthenticationFailed` (401 `AUTH_ERROR`, `WWW-Authenticate: Bearer
+error="invalid_token"`) and loads (or provisions) the user: one query when nothing changed, no
+write. A user whom staff deactivated gets `PermissionDenied` (403 `FORBIDDEN`) even with a valid
+token. Whatever bytes arrive in the header, the outcome is a 401, never a 500.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.conf import settings
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.request import Request
+
+from accounts.models import User
+from accounts.services import user_sync_from_claims
+from accounts.verification import TokenRejected, VerifiedToken, verify_token
+
+BEARER = b"bearer"
+
+
+def _authorization_header(request: Request) -> bytes:
+    """The raw Authorization header (WSGI hands it over as latin-1 text; tests may not)."""
+    value = request.META.get("HTTP_AUTHORIZATION", b"")
+    if isinstance(value, str):
+        return value.encode("latin-1", "replace")
+    return bytes(value)
+
+
+class BetterAuthJWTAuthentication(BaseAuthentication):
+    """Authenticate a request by the Better Auth JWT in its `Authorization: Bearer` header.
+
+    `request.user` is the (possibly just provisioned) `User`; `request.auth` is the
+    `VerifiedToken` with the token's claims.
+    """
+
+    www_authenticate_realm = "api"
+
+    def authenticate(self, request: Request) -> tuple[User, VerifiedToken] | None:
+        """Return `(user, token)`, None when no Authorization header was sent, or raise."""
+        token = self._bearer_token(request)
+        if token is None:
+            return None
+        try:
+            verified = verify_token(token)
+        except TokenRejected as error:
+            raise exceptions.AuthenticationFailed(str(error)) from None
+        user = user_sync_from_claims(
+            user_id=verified.sub,
+            email=verified.email,
+            name=verified.name,
+            issued_at=datetime.fromtimestamp(verified.issued_at, tz=UTC),
+        )
+        if not user.is_active:
+            raise exceptions.PermissionDenied("Account disabled.")
+        return user, verified
+
+    def authenticate_header(self, request: Request) -> str:
+        """The `WWW-Authenticate` value of a 401: names the error when a token was presented."""
+        if _authorization_header(request):
+            return 'Bearer error="invalid_token"'
+        return "Bearer"
+
+    @staticmethod
+    def _bearer_token(request: Request) -> str | None:
+        """The token of `Authorization: Bearer <token>`; None when the header is absent."""
+        header = _authorization_header(request)
+        if not header:
+            return None
+        if len(header) > settings.JWT_MAX_TOKEN_BYTES + len(b"Bearer "):
+            raise exceptions.AuthenticationFailed("Token is too large.")
+        parts = header.split()
+        if not parts or parts[0].lower() != BEARER:
+            raise exceptions.AuthenticationFailed(
+                "The Authorization header must use the Bearer scheme: Authorization: Bearer <token>."
+            )
+        if len(parts) == 1:
+            raise exceptions.AuthenticationFailed("The Authorization header holds no token after Bearer.")
+        if len(parts) > 2:
+            raise exceptions.AuthenticationFailed("The bearer token must not contain spaces.")
+        try:
+            return str(parts[1].decode("ascii"))
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed("Token contains characters a JWT cannot hold.") from None

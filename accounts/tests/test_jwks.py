@@ -1,0 +1,155 @@
+"""The JWKS cache: shared, refetched at most once per cooldown, and surviving outages."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+import pytest
+from django.core.cache import cache
+
+from accounts import jwks
+from accounts.tests.helpers import assert_auth_error
+from accounts.tests.tokens import better_auth_claims, new_key, sign
+
+pytestmark = pytest.mark.django_db
+
+
+def _cooldown_passes(server) -> None:
+    """Make the cooldown window end now (as if its seconds had elapsed), without sleeping."""
+    cache.delete(jwks.cooldown_cache_key(server.url))
+
+
+def test_key_set_is_fetched_once_and_shared_through_the_cache(call_me, jwks_server):
+    token = sign(better_auth_claims())
+
+    for _ in range(5):
+        assert call_me(token).status_code == 200
+
+    assert jwks_server.hits == 1
+    assert cache.get(jwks.entry_cache_key(jwks_server.url)) is not None
+
+
+def test_another_worker_uses_the_shared_cache_without_fetching(call_me, jwks_server):
+    token = sign(better_auth_claims())
+    assert call_me(token).status_code == 200
+    jwks_server.stop()
+    jwks._local.clear()  # a fresh worker process: nothing in memory, only the shared cache
+    _cooldown_passes(jwks_server)
+
+    assert call_me(token).status_code == 200
+    assert jwks_server.hits == 1
+
+
+def test_rotated_key_is_accepted_after_one_refetch(call_me, jwks_server, settings):
+    settings.JWKS_REFETCH_COOLDOWN_SECONDS = 1
+    assert call_me(sign(better_auth_claims())).status_code == 200
+    new = new_key("EdDSA", kid="rotated-key")
+    jwks_server.keys.append(new)
+    new_token = sign(better_auth_claims(), new)
+
+    # Within the cooldown the new kid is unknown and Better Auth is not asked again ...
+    assert_auth_error(call_me(new_token), "not recognised")
+    assert jwks_server.hits == 1
+    time.sleep(1.1)
+    # ... once it has passed, one refetch picks the new key up.
+    assert call_me(new_token).status_code == 200
+    assert jwks_server.hits == 2
+    assert call_me(new_token).status_code == 200
+    assert jwks_server.hits == 2
+
+
+def test_retired_key_stops_working_after_refresh(call_me, jwks_server, settings):
+    settings.JWKS_CACHE_SECONDS = 0
+    old_token = sign(better_auth_claims())
+    assert call_me(old_token).status_code == 200
+    new = new_key("EdDSA", kid="next-key")
+    jwks_server.keys[:] = [new]
+    _cooldown_passes(jwks_server)
+
+    assert call_me(sign(better_auth_claims(), new)).status_code == 200
+    assert_auth_error(call_me(old_token), "not recognised")
+
+
+def test_tokens_of_cached_keys_work_with_the_jwks_server_stopped(call_me, jwks_server, settings):
+    token = sign(better_auth_claims())
+    assert call_me(token).status_code == 200
+    jwks_server.stop()
+    settings.JWKS_CACHE_SECONDS = 0  # the cached set is stale: every request tries to refresh
+    _cooldown_passes(jwks_server)
+
+    assert call_me(token).status_code == 200
+    _cooldown_passes(jwks_server)
+    assert call_me(token).status_code == 200
+
+
+@pytest.mark.parametrize("mode", ["error", "garbage", "slow"])
+def test_failed_or_slow_refresh_keeps_the_last_good_key_set(call_me, jwks_server, settings, mode):
+    token = sign(better_auth_claims())
+    assert call_me(token).status_code == 200
+    settings.JWKS_CACHE_SECONDS = 0
+    settings.JWKS_FETCH_TIMEOUT_SECONDS = 0.3
+    jwks_server.slow_seconds = 2.0
+    jwks_server.mode = mode
+    _cooldown_passes(jwks_server)
+
+    started = time.monotonic()
+    response = call_me(token)
+
+    assert response.status_code == 200
+    assert jwks_server.hits == 2  # the refresh was attempted, and failed
+    assert time.monotonic() - started < 1.5  # a slow JWKS is cut off by the short timeout
+
+
+def test_key_set_without_usable_keys_does_not_replace_the_last_good_one(call_me, jwks_server, settings):
+    token = sign(better_auth_claims())
+    assert call_me(token).status_code == 200
+    settings.JWKS_CACHE_SECONDS = 0
+    jwks_server.keys[:] = []
+    _cooldown_passes(jwks_server)
+
+    assert call_me(token).status_code == 200
+    assert jwks_server.hits == 2
+
+
+def test_flood_of_unknown_kids_fetches_at_most_once_per_cooldown(call_me, jwks_server, settings):
+    settings.RATELIMIT_ENABLE = False
+    assert call_me(sign(better_auth_claims())).status_code == 200
+    assert jwks_server.hits == 1
+    _cooldown_passes(jwks_server)
+
+    for _ in range(30):
+        token = sign(better_auth_claims(), kid=secrets.token_urlsafe(12))
+        assert_auth_error(call_me(token), "not recognised")
+
+    assert jwks_server.hits == 2  # one refetch for the whole flood
+    # The cached key still works during and after the flood.
+    assert call_me(sign(better_auth_claims())).status_code == 200
+    assert jwks_server.hits == 2
+
+
+def test_jwks_unreachable_with_nothing_cached_is_a_401(call_me, jwks_server):
+    jwks_server.stop()
+
+    assert_auth_error(call_me(sign(better_auth_claims())), "unavailable")
+    # The failed attempt closed the cooldown window: a burst does not hammer the dead server.
+    assert_auth_error(call_me(sign(better_auth_claims())), "unavailable")
+
+
+def test_unusable_published_keys_are_skipped(call_me, jwks_server, settings):
+    settings.JWT_ALGORITHMS = ["EdDSA", "ES256", "HS256"]
+    symmetric = {"kty": "oct", "k": "c2VjcmV0", "kid": "hmac-key", "alg": "HS256"}
+    es_key = new_key("ES256", kid="mislabelled")
+    es_key.jwk_extra = {"alg": "EdDSA"}  # an EC key that claims to be Ed25519
+    encryption_key = new_key("EdDSA", kid="encryption-only")
+    encryption_key.jwk_extra = {"use": "enc"}
+    jwks_server.keys.extend([es_key, encryption_key])
+    original_document = jwks_server.document
+    jwks_server.document = lambda: {"keys": [*original_document()["keys"], symmetric]}  # type: ignore[method-assign]
+
+    assert call_me(sign(better_auth_claims())).status_code == 200
+    assert_auth_error(call_me(sign(better_auth_claims(), es_key)), "not recognised")
+    assert_auth_error(call_me(sign(better_auth_claims(), encryption_key)), "not recognised")
+    keyset = jwks._local[jwks_server.url]
+    assert set(keyset.keys) == {"test-ed25519-key"}
+    assert len(keyset.skipped) == 3
