@@ -189,7 +189,12 @@ def envelope_hook(result: dict[str, Any], generator: Any, request: Any, public: 
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Meta"] = META_SCHEMA
     schemas["ErrorEnvelope"] = ERROR_ENVELOPE_SCHEMA
-    for path, operations in result.get("paths", {}).items():
+    # Routes accept an optional trailing slash (`/?$`); document the canonical form, without it.
+    result["paths"] = {
+        (path.rstrip("/") if path != "/" else path): operations
+        for path, operations in result.get("paths", {}).items()
+    }
+    for path, operations in result["paths"].items():
         for method, operation in operations.items():
             if method not in HTTP_METHODS:
                 continue
