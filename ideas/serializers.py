@@ -183,9 +183,20 @@ class IdeaWriteSerializer(StrictInputSerializer):
 
 
 class IdeaStageSerializer(StrictInputSerializer):
-    """Body of `PATCH /ideas/{id}/stage`."""
+    """Body of `PATCH /ideas/{id}/stage`: always complete, although the method is PATCH."""
 
     stage = StageField()
+
+    # PATCH bodies are partial by default (in DRF and in the OpenAPI document drf-spectacular
+    # derives); this one is not: `stage` is required, so the serializer is never partial.
+    @property  # type: ignore[override]
+    def partial(self) -> bool:
+        """Never partial."""
+        return False
+
+    @partial.setter
+    def partial(self, value: bool) -> None:
+        pass
 
 
 class IdeaSerializer(serializers.Serializer):

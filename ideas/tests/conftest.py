@@ -17,6 +17,7 @@ from ideas.tests.factories import IdeaFactory
 def _generous_rate_limit(settings):
     """Rate limits are tested in creatorvault; here they must not cut a test short."""
     settings.RATELIMIT_USER = "100000/m"
+    settings.RATELIMIT_ANON = "100000/m"
 
 
 @pytest.fixture
@@ -40,3 +41,20 @@ def make_idea(owner: User) -> Callable[..., Idea]:
         return IdeaFactory.create(**fields)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    """Skip, with the reason shown, tests marked `postgres` when the suite runs on SQLite."""
+    if request.node.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
+def detail_url(idea_or_id: Any, *, user_id: str | None = None, suffix: str = "") -> str:
+    """`/api/v1/ideas/<id>` or `/api/v1/<user_id>/ideas/<id>`, plus `suffix` (e.g. "/stage")."""
+    idea_id = getattr(idea_or_id, "pk", idea_or_id)
+    prefix = f"/api/v1/{user_id}/ideas" if user_id else "/api/v1/ideas"
+    return f"{prefix}/{idea_id}{suffix}"
