@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from config.wsgi import application
@@ -23,6 +25,20 @@ MAX_EXAMPLES = 30
 schema = schemathesis.openapi.from_wsgi("/api/schema?format=json", application).include(
     path_regex=r"^/api/v1/(\{user_id\}/ideas|ideas|tags)"
 )
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Do what Django's test client does: keep the request signals from closing the connection.
+
+    Schemathesis calls the real WSGI handler, whose request signals would close (on PostgreSQL,
+    return to the pool and roll back) the connection the test's transaction lives on.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
