@@ -46,6 +46,7 @@ from ideas.validation import (
 
 # Columns that hold notes (plain before sealing at rest, sealed after): never loaded for a list.
 _NOTE_COLUMNS = ("notes", "notes_sealed")
+DELETE_PREVIEW_LIMIT = 100
 CSV_COLUMNS = (
     "id",
     "title",
@@ -275,6 +276,22 @@ class IdeaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         """The delete action: each idea through `idea_delete` (the admin logs each deletion)."""
         for idea in queryset.select_related("user").order_by("pk"):
             idea_delete(owner=idea.user, idea_id=idea.pk)
+
+    def get_deleted_objects(
+        self, objs: Any, request: HttpRequest
+    ) -> tuple[list[Any], dict[str, int], set[str], list[Any]]:
+        """The delete confirmation: the ideas themselves, without walking their related rows.
+
+        Django's default collects every related row to list it; for ideas that is only their
+        note-index entries (keyed hashes, meaningless to staff) and, for a large selection,
+        far too many rows to load. Nothing protects an idea from deletion.
+        """
+        total = len(objs) if isinstance(objs, list) else objs.count()
+        shown = [f"Idea: {idea}" for idea in list(objs[:DELETE_PREVIEW_LIMIT])]
+        if total > DELETE_PREVIEW_LIMIT:
+            shown.append(f"… and {total - DELETE_PREVIEW_LIMIT} more idea(s)")
+        perms_needed = set() if self.has_delete_permission(request) else {str(self.opts.verbose_name)}
+        return shown, {str(self.opts.verbose_name_plural): total}, perms_needed, []
 
     # --- Export ---------------------------------------------------------------------------------
 
