@@ -87,8 +87,8 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------------
 # DATABASE_URL selects PostgreSQL (psycopg 3). Connections come from psycopg's pool, with short
 # connect and checkout timeouts so a dead database fails a request fast instead of hanging a worker.
-DB_CONNECT_TIMEOUT: int = env.int("DB_CONNECT_TIMEOUT", default=3)
-DB_POOL_TIMEOUT: float = env.float("DB_POOL_TIMEOUT", default=3.0)
+DB_CONNECT_TIMEOUT: int = env.int("DB_CONNECT_TIMEOUT", default=2)
+DB_POOL_TIMEOUT: float = env.float("DB_POOL_TIMEOUT", default=2.0)
 DB_POOL_MIN_SIZE: int = env.int("DB_POOL_MIN_SIZE", default=1)
 DB_POOL_MAX_SIZE: int = env.int("DB_POOL_MAX_SIZE", default=10)
 if "DATABASE_URL" in env:
