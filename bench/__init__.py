@@ -1,0 +1,1 @@
+"""`make bench`: the Ideas API under load next to the same queries run straight on PostgreSQL."""
