@@ -9,4 +9,7 @@ class IdeasConfig(AppConfig):
 
     def ready(self) -> None:
         """Register the OpenAPI extension for strict request bodies."""
-        from ideas import schema  # noqa: F401
+        from ideas import (
+            checks,  # noqa: F401  (start-up check of sealed notes)
+            schema,  # noqa: F401
+        )

@@ -77,7 +77,11 @@ class Idea(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ideas", db_index=False
     )
     title = models.CharField(max_length=TITLE_MAX_CHARS)
-    notes = models.TextField(blank=True, default="")
+    # Notes are sealed at rest (ideas/sealing.py): the column holds only ciphertext bound to this
+    # idea and owner; `notes` (the property below) opens it. The key id is repeated beside the
+    # value so key usage is one indexed GROUP BY (the value's own key id is authoritative).
+    notes_sealed = models.TextField(blank=True, default="", editable=False)
+    notes_key_id = models.CharField(max_length=32, blank=True, default="", editable=False, db_index=True)
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.IDEA)
     stage_rank = models.GeneratedField(
         expression=_rank("stage", STAGE_RANK), output_field=models.SmallIntegerField(), db_persist=True
@@ -127,6 +131,43 @@ class Idea(models.Model):
         return self.title
 
     @property
+    def notes(self) -> str:
+        """The notes in plain text, opened from `notes_sealed` (`NotesUnavailable` if they will not open)."""
+        from ideas.notes import notes_open
+
+        return notes_open(self)
+
+    @notes.setter
+    def notes(self, value: str | None) -> None:
+        # Seals at once; services rewrite the word index after saving (`note_index_sync`).
+        from ideas.notes import notes_seal
+
+        notes_seal(self, value)
+
+    @property
     def etag(self) -> str:
         """The strong entity tag of this version of the idea: `"<version>"`."""
         return f'"{self.version}"'
+
+
+class IdeaNoteToken(models.Model):
+    """One word of an idea's notes in the keyed search index: a truncated HMAC, never the word.
+
+    Hashed with a key derived for the owner from the key that sealed the idea's notes
+    (`ideas.sealing`), so equal words of two users look unrelated. Looked up owner first.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="note_tokens")
+    token_hash = models.BinaryField(max_length=16)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["idea", "token_hash"], name="ideanotetoken_idea_hash_uniq"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["owner", "token_hash"], name="ideanotetoken_owner_hash_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"index entry of idea {self.idea_id}"

@@ -75,7 +75,15 @@ LIST_PARAMETERS = [
         TAGS_PARAM_MAX_CHARS,
         "Comma-separated tags; an idea must carry every one (compared trimmed and lower-cased).",
     ),
-    _text_param("search", SEARCH_MAX_CHARS, "Case-insensitive text to find in titles and notes."),
+    _text_param(
+        "search",
+        SEARCH_MAX_CHARS,
+        "Case-insensitive search. An idea matches when its **title contains** the text (any substring), "
+        "**or** its **notes contain every word** of it as a **whole word** (in any order). Notes are "
+        "sealed at rest and searched through a keyed word index, so parts of words do not match in notes: "
+        '`search=keep` finds the title "Beekeeping" but not the note word "beekeeping". Words are '
+        "compared after Unicode NFKC normalisation and case folding (`Straße` matches `strasse`).",
+    ),
     OpenApiParameter(
         "sort",
         {"type": "string", "enum": list(SORT_FIELDS), "default": "created_at"},

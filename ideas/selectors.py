@@ -21,6 +21,7 @@ from accounts.models import User
 from creatorvault.errors import NotFound
 from ideas.filters import IdeaListParams
 from ideas.models import Idea, IdeaQuerySet
+from ideas.notes import note_search_q
 
 
 @dataclass(frozen=True)
@@ -104,15 +105,20 @@ def _with_tags(queryset: IdeaQuerySet, tags: tuple[str, ...]) -> IdeaQuerySet:
     return queryset
 
 
-def _search(queryset: IdeaQuerySet, term: str | None) -> IdeaQuerySet:
-    """Ideas whose title or notes contain `term`, ignoring case.
+def _search(queryset: IdeaQuerySet, term: str | None, *, owner: Any) -> IdeaQuerySet:
+    """Ideas whose title contains `term` (ignoring case) or whose notes hold every word of it.
 
-    The one place search is defined. Title matches can use the trigram index on PostgreSQL;
-    notes are matched by substring for now and get no index (they are to be sealed at rest).
+    The one place search is defined. Titles match by substring (served by the trigram index on
+    PostgreSQL). Notes are sealed at rest, so they match by whole word through the owner's keyed
+    word index (`ideas.notes.note_search_q`): words are normalised (NFKC, casefolded) on both sides.
     """
     if not term:
         return queryset
-    return queryset.filter(Q(title__icontains=term) | Q(notes__icontains=term))
+    query = Q(title__icontains=term)
+    notes_query = note_search_q(term, owner=owner)
+    if notes_query is not None:
+        query |= notes_query
+    return queryset.filter(query)
 
 
 def idea_list(*, owner: User, params: IdeaListParams) -> IdeaPage:
@@ -123,7 +129,7 @@ def idea_list(*, owner: User, params: IdeaListParams) -> IdeaPage:
     if params.priority:
         queryset = queryset.filter(priority=params.priority)
     queryset = _with_tags(queryset, params.tags)
-    queryset = _search(queryset, params.search)
+    queryset = _search(queryset, params.search, owner=owner)
     total = queryset.count()
     ideas: list[Idea] = []
     if params.offset < total:

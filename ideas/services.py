@@ -20,6 +20,7 @@ from accounts.models import User
 from creatorvault.errors import NotFound, PreconditionFailed, ValidationFailed
 from creatorvault.exceptions import summarise
 from ideas.models import Idea, Priority, Stage
+from ideas.notes import note_index_sync
 from ideas.selectors import as_idea_id
 from ideas.validation import (
     RuleViolation,
@@ -120,6 +121,7 @@ def idea_create(
     now = timezone.now()
     idea = Idea(user=owner, created_at=now, updated_at=now, **fields)
     idea.save(force_insert=True)
+    note_index_sync(idea)  # notes were sealed when set; their word index follows the save
     return idea
 
 
@@ -135,6 +137,7 @@ def idea_update(
     idea.version += 1
     idea.updated_at = timezone.now()
     idea.save()
+    note_index_sync(idea)  # rewrites the index only when the notes changed
     return idea
 
 

@@ -6,6 +6,7 @@ import factory
 
 from accounts.tests.factories import UserFactory
 from ideas.models import Idea, Priority, Stage
+from ideas.notes import note_index_sync
 
 
 class IdeaFactory(factory.django.DjangoModelFactory[Idea]):
@@ -13,6 +14,7 @@ class IdeaFactory(factory.django.DjangoModelFactory[Idea]):
 
     class Meta:
         model = Idea
+        skip_postgeneration_save = True  # the note index hook writes its own rows
 
     user = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Idea number {n}")
@@ -21,3 +23,9 @@ class IdeaFactory(factory.django.DjangoModelFactory[Idea]):
     tags = factory.LazyFunction(list)
     priority = Priority.MEDIUM
     due_date = None
+
+    @factory.post_generation
+    def _note_index(obj: Idea, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+        """Notes set here bypass the services: build their word index as the services would."""
+        if create:
+            note_index_sync(obj)
