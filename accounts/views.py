@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from accounts.privacy_views import UserErasureMixin
 from accounts.serializers import UserProfileUpdateSerializer, UserSerializer
 from accounts.services import user_update_profile
 from creatorvault.api import ApiView
@@ -22,7 +23,7 @@ EXAMPLE_USER = {
 }
 
 
-class UserMeView(ApiView):
+class UserMeView(UserErasureMixin, ApiView):
     """The profile of the user the bearer token names (created on their first request)."""
 
     @extend_schema(

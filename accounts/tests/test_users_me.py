@@ -98,7 +98,7 @@ def test_patch_with_a_body_that_is_not_an_object_is_refused(owner, client_for, b
     assert response.json()["error"]["code"] == "VALIDATION_ERROR"
 
 
-@pytest.mark.parametrize("method", ["post", "put", "delete"])
+@pytest.mark.parametrize("method", ["post", "put"])  # DELETE erases the account (issue 5)
 def test_other_methods_are_405(owner, client_for, method):
     response = getattr(client_for(owner), method)(ME, {}, format="json")
 
