@@ -113,7 +113,7 @@ def test_owner_active_filter_selects_by_owner_state(staff_client, idea, outsider
     assert "AI Content Tools Research" not in body
 
 
-@pytest.mark.parametrize("term", ["content tools", "ada@example", "research", "BLOG"])
+@pytest.mark.parametrize("term", ["content tools", "ada@example", "ADA@EXAMPLE.COM", "research", "BLOG"])
 def test_search_by_title_owner_email_or_tag(staff_client, idea, outsider, term):
     IdeaFactory.create(user=outsider, title="Unrelated podcast episode", tags=["podcast"])
     body = staff_client.get(CHANGELIST, {"q": term}).content.decode()
