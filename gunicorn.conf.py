@@ -58,3 +58,14 @@ logconfig_dict = {
         "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+
+def post_worker_init(worker: object) -> None:
+    """Refuse to serve when stored notes use a key id ENCRYPTION_KEYS lacks (ideas.checks).
+
+    Raising here fails the worker's boot, and gunicorn then stops with the message in its log,
+    instead of answering 500 for every idea later. Runs once per worker: one indexed query.
+    """
+    from ideas.checks import ensure_sealed_data_readable
+
+    ensure_sealed_data_readable()

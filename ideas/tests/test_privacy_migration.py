@@ -95,14 +95,26 @@ def test_migration_seals_existing_notes_and_is_reversible(state, settings):
     assert dict(rows(state, "SELECT title, notes FROM ideas_idea")) == NOTES
 
 
+def gunicorn(state: Path, keys: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "ENCRYPTION_KEYS")}
+    env.update({"STATE_DIR": str(state), "ENCRYPTION_KEYS": keys, "DEBUG": "True", "WEB_CONCURRENCY": "1"})
+    binary = str(Path(sys.executable).with_name("gunicorn"))
+    command = [binary, "--config", "gunicorn.conf.py", "--bind", "127.0.0.1:0", "config.wsgi:application"]
+    return subprocess.run(command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60)
+
+
 def test_app_refuses_to_start_when_a_key_id_in_use_is_missing(state):
     assert manage(state, "migrate", "--no-input", "ideas", "0005").returncode == 0
-    boot = "import config.wsgi"
-    refused = manage(state, code=boot, keys=KEY_NEW)
+    refused = gunicorn(state, KEY_NEW)  # returns only because gunicorn gives up
     assert refused.returncode != 0
     assert "refuses to start" in refused.stderr and "k2025" in refused.stderr
     assert KEY_OLD.split(":")[1] not in refused.stderr
     check = manage(state, "check", keys=KEY_NEW)
     assert check.returncode != 0 and "ideas.E001" in check.stderr
-    assert manage(state, code=boot, keys=f"{KEY_NEW},{KEY_OLD}").returncode == 0
+    boot = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings');"
+        "django.setup();"
+        "from ideas.checks import ensure_sealed_data_readable; ensure_sealed_data_readable(); print('ok')"
+    )
+    assert manage(state, code=boot, keys=f"{KEY_NEW},{KEY_OLD}").stdout.strip() == "ok"
     assert manage(state, "encryption_status", keys=KEY_NEW).returncode == 0  # works to diagnose it
