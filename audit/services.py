@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Collection
 
 from django.db import transaction
 
@@ -30,3 +31,25 @@ def note_reveal_record(*, staff: User, idea_id: uuid.UUID, reason: str) -> NoteR
     reveal = NoteReveal.objects.create(staff=staff, staff_email=staff.email, idea_id=idea_id, reason=reason)
     logger.info("idea notes revealed", extra={"idea_id": str(idea_id), "staff_id": staff.pk})
     return reveal
+
+
+ERASED_REASON = "(reason removed when the creator's data was erased)"
+
+
+@transaction.atomic
+def note_reveals_forget_ideas(*, idea_ids: Collection[str | uuid.UUID]) -> int:
+    """Drop the free-text reason of every reveal of these ideas; keep who, which idea id, and when.
+
+    Called by the creator's erasure: a reason may quote or name the creator, while the fact that
+    a staff member opened an idea (by its random id, which then leads nowhere) stays as evidence.
+    """
+    ids = [str(pk) for pk in idea_ids]
+    changed = 0
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        changed += (
+            NoteReveal.objects.filter(idea_id__in=chunk)
+            .exclude(reason=ERASED_REASON)
+            .update(reason=ERASED_REASON)
+        )
+    return changed

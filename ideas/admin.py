@@ -32,6 +32,7 @@ from audit.services import note_reveal_record
 from creatorvault.admin_paginator import EstimatedCountPaginator
 from creatorvault.errors import ApplicationError
 from ideas.models import Idea, Stage
+from ideas.notes import notes_open
 
 # The API's tag filter, reused so the admin and the API agree on what "carries a tag" means.
 from ideas.selectors import _with_tags
@@ -45,8 +46,8 @@ from ideas.validation import (
     parse_due_date,
 )
 
-# Columns that hold notes (plain before sealing at rest, sealed after): never loaded for a list.
-_NOTE_COLUMNS = ("notes", "notes_sealed")
+# The sealed notes column: never loaded for a list or a form (it is only ciphertext anyway).
+NOTE_COLUMNS = ("notes_sealed",)
 DELETE_PREVIEW_LIMIT = 100
 CSV_COLUMNS = (
     "id",
@@ -62,16 +63,9 @@ CSV_COLUMNS = (
 )
 
 
-def _note_columns() -> list[str]:
-    concrete = {field.name for field in Idea._meta.concrete_fields}
-    return [name for name in _NOTE_COLUMNS if name in concrete]
-
-
 def has_notes(idea: Idea) -> bool:
-    """Whether the idea has notes, decided without opening them."""
-    if "notes_sealed" in {f.name for f in Idea._meta.concrete_fields}:
-        return bool(getattr(idea, "notes_sealed", ""))
-    return bool(idea.notes)
+    """Whether the idea has notes, decided without opening them (empty notes carry no key id)."""
+    return bool(idea.notes_key_id)
 
 
 def tag_filter(queryset: QuerySet[Idea], tag: str) -> QuerySet[Idea]:
@@ -205,7 +199,7 @@ class IdeaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Idea]:
         """All ideas, without their notes column (never shown, possibly large)."""
-        return super().get_queryset(request).defer(*_note_columns())
+        return super().get_queryset(request).defer(*NOTE_COLUMNS)
 
     def get_fields(self, request: HttpRequest, obj: Idea | None = None) -> list[str]:  # type: ignore[override]
         """The editable fields, then the read-only facts (none of them the notes)."""
@@ -306,7 +300,7 @@ class IdeaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.action(description="Export selected ideas as CSV (without notes)", permissions=["view"])
     def export_csv(self, request: HttpRequest, queryset: QuerySet[Idea]) -> StreamingHttpResponse:
         """Stream the selected ideas as CSV: every field but the notes."""
-        ideas = queryset.select_related("user").defer(*_note_columns()).order_by("created_at", "pk")
+        ideas = queryset.select_related("user").defer(*NOTE_COLUMNS).order_by("created_at", "pk")
 
         def rows() -> Iterator[str]:
             writer = csv.writer(_Echo())
@@ -396,5 +390,5 @@ class IdeaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 def reveal_plain_notes(idea: Idea) -> str:
-    """The idea's plain notes, opened by the ideas app (`Idea.notes` opens sealed notes)."""
-    return str(idea.notes or "")
+    """The idea's plain notes, opened by the ideas app (`NotesUnavailable` if they will not open)."""
+    return notes_open(idea)

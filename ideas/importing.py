@@ -12,7 +12,9 @@ Every row goes through `ideas.services.idea_create`, the very function behind `P
 so an import accepts exactly what the API accepts. Imported ideas are new ideas of the target user
 (new ids, created now): to restore an export with its ids and times use `import_user_data`.
 Server-managed fields of an export (`id`, `user_id`, `created_at`, `updated_at`, `version`, rank
-columns) are ignored; any other unknown field rejects its row. One transaction holds the whole
+columns: every column of an idea but the writable ones) are ignored; any other unknown field
+rejects its row. Ideas that were in the trash when exported (`trashed_at` set) are skipped and
+counted, not revived. One transaction holds the whole
 file: if any row is rejected nothing is imported, and the report lists every rejected row.
 """
 
@@ -29,14 +31,20 @@ from django.db import transaction
 
 from accounts.models import User
 from creatorvault.errors import ApplicationError, ValidationFailed
+from ideas.models import Idea
 from ideas.services import idea_create
 
 WRITABLE_FIELDS = ("title", "notes", "stage", "tags", "priority", "due_date")
-# Fields an export carries that the server sets itself; an import leaves them to the server.
-SERVER_MANAGED_FIELDS = frozenset(
-    {"id", "user", "user_id", "created_at", "updated_at", "version", "stage_rank", "priority_rank", "etag"}
-)
 FORMATS = ("json", "csv")
+
+
+def server_managed_fields() -> frozenset[str]:
+    """Fields an export carries that the server sets itself (every other column of an idea).
+
+    Read from the model, so a column added later is ignored by imports rather than refused.
+    """
+    columns = {f.name for f in Idea._meta.concrete_fields} | {f.attname for f in Idea._meta.concrete_fields}
+    return frozenset((columns | {"etag"}) - set(WRITABLE_FIELDS))
 
 
 class ImportFileError(ValueError):
@@ -49,6 +57,10 @@ class ImportRow:
 
     position: str
     values: Any
+
+
+class SkippedRow(Exception):
+    """A row deliberately left out (an idea that was in the trash when exported)."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,7 @@ class ImportReport:
 
     rows: int = 0
     valid: int = 0
+    skipped_trashed: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
     dry_run: bool = False
 
@@ -145,9 +158,10 @@ def row_fields(row: ImportRow, *, from_csv: bool) -> dict[str, Any]:
     """The keyword arguments for `idea_create` from one row; `ValidationFailed` for unknown fields."""
     if not isinstance(row.values, dict):
         raise ValidationFailed("Each idea must be an object.")
-    unknown = sorted(
-        str(name) for name in row.values if name not in WRITABLE_FIELDS and name not in SERVER_MANAGED_FIELDS
-    )
+    if row.values.get("trashed_at"):
+        raise SkippedRow()
+    managed = server_managed_fields()
+    unknown = sorted(str(name) for name in row.values if name not in WRITABLE_FIELDS and name not in managed)
     if unknown:
         raise ValidationFailed(f"Unknown field(s): {', '.join(unknown)}.")
     fields: dict[str, Any] = {}
@@ -197,6 +211,8 @@ def ideas_import(
                 with transaction.atomic():  # a savepoint: a refused row leaves the others intact
                     idea_create(owner=owner, **fields)
                 report.valid += 1
+            except SkippedRow:
+                report.skipped_trashed += 1
             except ApplicationError as error:
                 report.rejected.append(RejectedRow(position=row.position, reasons=_reasons(error)))
             if progress is not None:

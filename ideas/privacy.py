@@ -32,6 +32,7 @@ from django.db.models import Field, Q
 from django.utils import timezone
 
 from accounts.models import User
+from audit.services import note_reveals_forget_ideas
 from creatorvault.errors import Conflict, NotFound, ValidationFailed
 from ideas.models import Idea, IdeaNoteToken
 from ideas.notes import note_index_sync, notes_open, notes_seal
@@ -210,5 +211,6 @@ def user_erase(*, user: User) -> ErasureSummary:
         query = about_them | Q(content_type=idea_type, object_id__in=chunk) if chunk else about_them
         deleted, _ = LogEntry.objects.filter(query).delete()
         log_entries += deleted
+    note_reveals_forget_ideas(idea_ids=idea_ids)  # backoffice audit: keep the fact, drop the free text
     user.delete()
     return ErasureSummary(ideas=ideas, index_entries=index_entries, log_entries=log_entries)

@@ -399,3 +399,15 @@ def test_changelist_says_about_when_the_count_is_estimated(staff_client, owner, 
         cursor.execute("ANALYZE ideas_idea")
     body = staff_client.get(CHANGELIST).content.decode()
     assert 'class="estimated-count"' in body
+
+
+def test_reveal_of_notes_that_will_not_open_says_so_and_is_still_recorded(staff_client, idea):
+    # Sealed notes copied from another idea are bound to that idea: they must not open here.
+    other = IdeaFactory.create(user=idea.user, notes="other words")
+    Idea.objects.filter(pk=idea.pk).update(notes_sealed=Idea.objects.get(pk=other.pk).notes_sealed)
+    response = staff_client.post(reveal_url(idea), {"reason": "Case 3"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "cannot be opened" in body
+    assert "other words" not in body
+    assert NoteReveal.objects.filter(idea_id=idea.pk).exists()

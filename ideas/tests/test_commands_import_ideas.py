@@ -57,6 +57,16 @@ def test_imports_an_export_document_through_the_api_rules(owner, tmp_path):
     assert str(idea.pk) != EXPORTED_IDEA["id"]  # new ideas of the target user
 
 
+def test_ideas_that_were_in_the_trash_are_skipped_and_counted(owner, tmp_path):
+    trashed = {"title": "Binned", "trashed_at": "2026-01-01T00:00:00Z"}
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(export_document([{"title": "Kept", "trashed_at": None}, trashed])))
+    out, _ = run(str(path), "--user", owner.pk)
+    assert "Imported 1 idea(s)" in out
+    assert "1 idea(s) that were in the trash were skipped." in out
+    assert list(Idea.objects.values_list("title", flat=True)) == ["Kept"]
+
+
 def test_imports_an_api_envelope_or_a_bare_list(owner, tmp_path):
     wrapped = tmp_path / "wrapped.json"
     wrapped.write_text(json.dumps({"success": True, "data": export_document([{"title": "A"}]), "meta": {}}))

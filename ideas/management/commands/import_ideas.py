@@ -69,16 +69,22 @@ class Command(BaseCommand):
                 f"Imported nothing: {len(report.rejected)} of {report.rows} row(s) rejected "
                 f"(listed above); fix them and run the import again."
             )
+        skipped = (
+            f" {report.skipped_trashed} idea(s) that were in the trash were skipped."
+            if report.skipped_trashed
+            else ""
+        )
         if report.dry_run:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Dry run: all {report.rows} row(s) are valid; {report.valid} idea(s) would be imported "
-                    f"for {owner.email}. Nothing was written."
+                    f"for {owner.email}. Nothing was written.{skipped}"
                 )
             )
             return
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported {report.imported} idea(s) for {owner.email} ({owner.pk}) from {path.name}."
+                f"Imported {report.imported} idea(s) for {owner.email} ({owner.pk}) "
+                f"from {path.name}.{skipped}"
             )
         )
