@@ -411,3 +411,12 @@ def test_reveal_of_notes_that_will_not_open_says_so_and_is_still_recorded(staff_
     assert "cannot be opened" in body
     assert "other words" not in body
     assert NoteReveal.objects.filter(idea_id=idea.pk).exists()
+
+
+def test_owner_autocomplete_finds_users_by_email(staff_client, owner, outsider):
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "ideas", "model_name": "idea", "field_name": "user", "term": "ada@"},
+    )
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [owner.pk]
