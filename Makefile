@@ -61,6 +61,7 @@ schema: $(STAMP) ## Validate the OpenAPI document
 
 bench: $(STAMP) ## Benchmark the API against the database floor (needs PostgreSQL; see bench/README.md)
 	$(BIN)/python bench/run.py
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/creatorvault_bench} $(BIN)/python bench/sealing.py
 
 clean: ## Remove the virtualenv and local state
 	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache

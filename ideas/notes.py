@@ -33,6 +33,7 @@ logger = logging.getLogger("ideas.sealing")
 # refresh_from_db() or a rotation never serves stale plain text.
 _CACHE_ATTR = "_opened_notes"
 _DIRTY_ATTR = "_notes_index_dirty"
+_FRESH_ATTR = "_notes_index_fresh"
 
 
 class NotesUnavailable(ApplicationError):
@@ -89,6 +90,8 @@ def notes_seal(idea: Idea, text: str | None) -> None:
         idea.notes_key_id = ""
     idea.__dict__[_CACHE_ATTR] = (idea.notes_sealed, text)
     idea.__dict__[_DIRTY_ATTR] = True
+    # An idea never saved has no index rows yet: its first sync can skip the DELETE.
+    idea.__dict__[_FRESH_ATTR] = idea._state.adding
 
 
 def note_index_rows(idea: Idea, text: str) -> list[Any]:
@@ -110,10 +113,15 @@ def note_index_sync(idea: Idea, *, force: bool = False) -> None:
 
     if not (force or idea.__dict__.get(_DIRTY_ATTR)):
         return
-    with transaction.atomic():
-        IdeaNoteToken.objects.filter(idea_id=idea.pk).delete()
-        IdeaNoteToken.objects.bulk_create(note_index_rows(idea, notes_open(idea)))
+    rows = note_index_rows(idea, notes_open(idea))
+    # One statement or two, no savepoint: services call this inside their own transaction.
+    with transaction.atomic(savepoint=False):
+        if force or not idea.__dict__.get(_FRESH_ATTR):
+            IdeaNoteToken.objects.filter(idea_id=idea.pk).delete()
+        if rows:
+            IdeaNoteToken.objects.bulk_create(rows)
     idea.__dict__[_DIRTY_ATTR] = False
+    idea.__dict__[_FRESH_ATTR] = False
 
 
 def note_search_q(term: str, *, owner: Any) -> Q | None:

@@ -151,7 +151,11 @@ _dev_lock = threading.Lock()
 
 def _dev_key_entries() -> list[str]:
     """The development key entry, created on first use (race-safe between processes)."""
-    path = dev_key_path()
+    return list(_dev_key_entries_at(dev_key_path()))
+
+
+@lru_cache(maxsize=4)
+def _dev_key_entries_at(path: Path) -> tuple[str, ...]:
     with _dev_lock:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -166,7 +170,7 @@ def _dev_key_entries() -> list[str]:
                 pass
             finally:
                 tmp.unlink(missing_ok=True)
-        return [line for line in path.read_text().splitlines() if line.strip()]
+        return tuple(line for line in path.read_text().splitlines() if line.strip())
 
 
 @lru_cache(maxsize=8)
@@ -199,6 +203,7 @@ def _reset_on_setting_change(*, setting: str, **kwargs: object) -> None:
     if setting in ("ENCRYPTION_KEYS", "ENCRYPTION_DEV_KEYS", "STATE_DIR"):
         _ring_for.cache_clear()
         _owner_index_key.cache_clear()
+        _dev_key_entries_at.cache_clear()
 
 
 # --- Sealed values ------------------------------------------------------------------------------
