@@ -23,27 +23,35 @@ from ideas import sealing
 
 
 def key_ids_in_use_but_not_configured(configured: Sequence[str]) -> list[str]:
-    """Key ids that sealed values in the database name but `configured` lacks (at most ten)."""
-    from ideas.models import Idea
+    """Key ids that sealed values in the database name but `configured` lacks (at most ten).
 
-    table = Idea._meta.db_table
+    Looks at every model with sealed notes (`ideas.key_rotation.sealed_models`) whose table and
+    key-id column exist; one indexed query per model.
+    """
+    from ideas.key_rotation import sealed_models
+
+    unknown: set[str] = set()
     try:
         with connection.cursor() as cursor:
-            if table not in connection.introspection.table_names(cursor):
-                return []
-            columns = {col.name for col in connection.introspection.get_table_description(cursor, table)}
-        if "notes_key_id" not in columns:
-            return []  # the sealing migration has not run yet
-        unknown = (
-            Idea.objects.exclude(notes_key_id="")
-            .exclude(notes_key_id__in=list(configured))
-            .order_by("notes_key_id")
-            .values_list("notes_key_id", flat=True)
-            .distinct()[:10]
-        )
-        return list(unknown)
+            tables = set(connection.introspection.table_names(cursor))
+            for model in sealed_models():
+                table = model._meta.db_table
+                if table not in tables:
+                    continue
+                columns = {col.name for col in connection.introspection.get_table_description(cursor, table)}
+                if "notes_key_id" not in columns:
+                    continue  # the sealing migration has not run yet
+                found = (
+                    model._default_manager.exclude(notes_key_id="")
+                    .exclude(notes_key_id__in=list(configured))
+                    .order_by("notes_key_id")
+                    .values_list("notes_key_id", flat=True)
+                    .distinct()[:10]
+                )
+                unknown.update(found)
     except DatabaseError:
         return []
+    return sorted(unknown)[:10]
 
 
 def encryption_problems() -> list[str]:

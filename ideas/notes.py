@@ -141,6 +141,51 @@ def note_search_q(term: str, *, owner: Any) -> Q | None:
     return query
 
 
+def sealed_binding(row: Any) -> dict[str, str]:
+    """The idea and owner a sealed row is bound to: an idea itself, or a row with `idea_id` and `owner_id`."""
+    from ideas.models import Idea
+
+    if isinstance(row, Idea):
+        return _binding(row)
+    return {"idea_id": str(uuid.UUID(str(row.idea_id))), "owner_id": str(row.owner_id)}
+
+
+def sealed_row_open(row: Any) -> str:
+    """The plain notes of any sealed row (an idea, or e.g. a revision); `NotesUnavailable` otherwise."""
+    from ideas.models import Idea
+
+    if isinstance(row, Idea):
+        return notes_open(row)
+    if not row.notes_sealed:
+        return ""
+    binding = sealed_binding(row)
+    try:
+        return sealing.unseal(row.notes_sealed, **binding)
+    except sealing.SealError as exc:
+        logger.error(
+            "sealed notes failed to open",
+            extra={
+                "idea_id": binding["idea_id"],
+                "row": f"{row._meta.label}:{row.pk}",
+                "key_id": row.notes_key_id or None,
+                "reason": type(exc).__name__,
+            },
+        )
+        raise NotesUnavailable() from None
+
+
+def sealed_row_reseal(row: Any) -> bool:
+    """Re-seal a non-idea sealed row (no word index) under the current key; False if already current."""
+    current = sealing.key_ring().current_id
+    if not row.notes_sealed or row.notes_key_id == current:
+        return False
+    plain = sealed_row_open(row)
+    row.notes_sealed = sealing.seal(plain, **sealed_binding(row))
+    row.notes_key_id = current
+    row.save(update_fields=["notes_sealed", "notes_key_id"])
+    return True
+
+
 def notes_reseal(idea: Idea) -> bool:
     """Re-seal `idea`'s notes and rebuild its index under the current key; False if already current.
 

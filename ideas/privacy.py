@@ -28,7 +28,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Field, Q
+from django.db.models import Field, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -62,6 +62,15 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=_ExactEncoder))
 
 
+def _all_ideas_of(user: User) -> QuerySet[Idea]:
+    """Every idea of `user`, live or in the trash.
+
+    Deliberately not `Idea.objects.for_owner`, which shows the API's view (live ideas only):
+    portability and erasure concern all of the user's rows.
+    """
+    return Idea.objects.filter(user=user)
+
+
 # --- Lookup -------------------------------------------------------------------------------------
 
 
@@ -81,7 +90,7 @@ def user_data_export(*, user: User) -> dict[str, Any]:
     """All of `user`'s data as one JSON-ready document (notes in plain text)."""
     fields = _idea_fields()
     ideas: list[dict[str, Any]] = []
-    for idea in Idea.objects.for_owner(user).order_by("created_at", "pk").iterator(chunk_size=500):
+    for idea in _all_ideas_of(user).order_by("created_at", "pk").iterator(chunk_size=500):
         row = {f.name: _plain(f.value_from_object(idea)) for f in fields}
         row["notes"] = notes_open(idea)
         ideas.append(row)
@@ -198,9 +207,9 @@ class ErasureSummary:
 @transaction.atomic
 def user_erase(*, user: User) -> ErasureSummary:
     """Erase `user` entirely: ideas, word index, admin log entries about them, and the profile."""
-    idea_ids = [str(pk) for pk in Idea.objects.for_owner(user).values_list("pk", flat=True)]
+    idea_ids = [str(pk) for pk in _all_ideas_of(user).values_list("pk", flat=True)]
     index_entries, _ = IdeaNoteToken.objects.filter(owner=user).delete()
-    _, deleted_by_model = Idea.objects.for_owner(user).delete()
+    _, deleted_by_model = _all_ideas_of(user).delete()
     ideas = deleted_by_model.get(Idea._meta.label, 0)
     user_type = ContentType.objects.get_for_model(User)
     idea_type = ContentType.objects.get_for_model(Idea)

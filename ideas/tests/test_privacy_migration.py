@@ -104,7 +104,7 @@ def gunicorn(state: Path, keys: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_app_refuses_to_start_when_a_key_id_in_use_is_missing(state):
-    assert manage(state, "migrate", "--no-input", "ideas", "0005").returncode == 0
+    assert manage(state, "migrate", "--no-input").returncode == 0
     refused = gunicorn(state, KEY_NEW)  # returns only because gunicorn gives up
     assert refused.returncode != 0
     assert "refuses to start" in refused.stderr and "k2025" in refused.stderr

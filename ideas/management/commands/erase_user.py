@@ -34,7 +34,7 @@ class Command(BaseCommand):
             user = user_lookup(identifier=options["user"])
         except ApplicationError as exc:
             raise CommandError(exc.message) from None
-        idea_count = Idea.objects.for_owner(user).count()
+        idea_count = Idea.objects.filter(user=user).count()  # live and trashed
         self.stdout.write(f"User {user.pk} <{user.email}> has {idea_count} idea(s).")
         if options["dry_run"]:
             self.stdout.write("Dry run: nothing was erased.")

@@ -81,4 +81,4 @@ class Command(BaseCommand):
 
     def _report_failures(self, failed_ids: list[str]) -> None:
         for idea_id in failed_ids:
-            self.stderr.write(f"  idea {idea_id}: notes do not open (tampered, moved, or key missing)")
+            self.stderr.write(f"  {idea_id}: notes do not open (tampered, moved, or key missing)")
