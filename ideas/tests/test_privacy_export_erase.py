@@ -76,6 +76,8 @@ def test_export_round_trips_through_erase_and_import(owner_with_ideas, client_fo
     assert client_for(owner_with_ideas).delete(ME).status_code == 204
     assert not User.objects.filter(pk=user_id).exists()
 
+    call_command("import_user_data", str(path), "--dry-run", stdout=StringIO())
+    assert not User.objects.filter(pk=user_id).exists()
     out = StringIO()
     call_command("import_user_data", str(path), stdout=out)
     assert "Created user" in out.getvalue() and "2 idea(s)" in out.getvalue()
