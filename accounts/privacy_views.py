@@ -52,6 +52,13 @@ class ExportDocumentSerializer(serializers.Serializer[Any]):
     exported_at = serializers.DateTimeField()
     user = ExportProfileSerializer()
     ideas = ExportIdeaSerializer(many=True)
+    related = serializers.DictField(
+        child=serializers.ListField(child=serializers.DictField()),
+        help_text=(
+            "Rows that hang off those ideas, by model (for instance `ideas.IdeaRevision`: earlier "
+            "versions of an idea), every stored field with notes in plain text."
+        ),
+    )
 
 
 EXAMPLE_EXPORT = {
@@ -79,6 +86,7 @@ EXAMPLE_EXPORT = {
             "updated_at": "2026-01-04T10:30:00Z",
         }
     ],
+    "related": {},
 }
 
 
@@ -90,8 +98,9 @@ class UserExportView(ApiView):
         summary="Export all of your data",
         description=(
             "Everything CreatorVault holds about the caller, as one JSON document in `data`: the "
-            "profile and every idea with its notes in plain text (notes are sealed at rest and opened "
-            "for this answer only). The document is suitable for re-import: staff load it back with "
+            "profile, every idea (those in the trash too) and the rows that hang off them (`related`, "
+            "e.g. revisions), with notes in plain text (sealed at rest, opened for this answer only). "
+            "The document is suitable for re-import: staff load it back with "
             "`manage.py import_user_data FILE`, keeping ids and timestamps. The response is marked "
             "`Cache-Control: no-store`."
         ),

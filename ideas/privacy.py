@@ -5,12 +5,14 @@ The export document (`format` `creatorvault.user-export`, `version` 1)::
     {"format": "creatorvault.user-export", "version": 1, "exported_at": "…",
      "user": {"id", "email", "name", "created_at", "updated_at"},
      "ideas": [{"id", "title", "notes", "stage", "tags", "priority", "due_date", …every stored
-                field of the idea, notes in plain text…}]}
+                field of the idea, notes in plain text…}],
+     "related": {"ideas.IdeaRevision": [{…every stored field, notes in plain text…}], …}}
 
-Idea fields are taken from the model itself (every concrete column but the owner and the sealed
-columns, plus the plain `notes`), so a field added later is exported and re-imported without
-touching this module. `user_data_import` takes such a document back (same ids and timestamps) and
-re-seals the notes under the current key.
+Fields are taken from the models themselves (every concrete column but the owner and the sealed
+columns, plus the plain `notes`), and `related` holds the rows of every model that hangs off an
+idea (`idea_child_models`, e.g. revisions), so what is added later is exported and re-imported
+without touching this module. Ideas in the trash are exported too. `user_data_import` takes
+such a document back (same ids and timestamps) and re-seals the notes under the current key.
 
 `user_erase` deletes the creator's ideas, their word-index entries, admin log entries about them
 or their ideas (those carry titles and e-mail addresses), and the profile itself.
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -34,8 +37,9 @@ from django.utils import timezone
 from accounts.models import User
 from audit.services import note_reveals_forget_ideas
 from creatorvault.errors import Conflict, NotFound, ValidationFailed
+from ideas import sealing
 from ideas.models import Idea, IdeaNoteToken
-from ideas.notes import note_index_sync, notes_open, notes_seal
+from ideas.notes import note_index_sync, notes_open, notes_seal, sealed_binding, sealed_row_open
 
 EXPORT_FORMAT = "creatorvault.user-export"
 EXPORT_VERSION = 1
@@ -71,6 +75,37 @@ def _all_ideas_of(user: User) -> QuerySet[Idea]:
     return Idea.objects.filter(user=user)
 
 
+def idea_child_models() -> list[type[models.Model]]:
+    """Models of the ideas app whose rows hang off an idea and hold the creator's content.
+
+    For instance revisions. The keyed word index is not content (it is rebuilt from the notes).
+    """
+    found = []
+    for model in apps.get_app_config("ideas").get_models():
+        if model in (Idea, IdeaNoteToken):
+            continue
+        if any(f.is_relation and f.related_model is Idea for f in model._meta.concrete_fields):
+            found.append(model)
+    return sorted(found, key=lambda model: model._meta.label)
+
+
+def _child_fields(model: type[models.Model]) -> list[Field[Any, Any]]:
+    # The owner is implied by the document; sealed columns travel as the plain `notes`.
+    return [f for f in model._meta.concrete_fields if f.name not in ("owner", "notes_sealed", "notes_key_id")]
+
+
+def _child_export(model: type[models.Model], idea_ids: list[Any]) -> list[dict[str, Any]]:
+    rows = []
+    sealed = hasattr(model, "notes_sealed")
+    fields = _child_fields(model)
+    for row in model._default_manager.filter(idea_id__in=idea_ids).order_by("pk").iterator(chunk_size=500):
+        data = {f.attname: _plain(f.value_from_object(row)) for f in fields}
+        if sealed:
+            data["notes"] = sealed_row_open(row)
+        rows.append(data)
+    return rows
+
+
 # --- Lookup -------------------------------------------------------------------------------------
 
 
@@ -90,16 +125,21 @@ def user_data_export(*, user: User) -> dict[str, Any]:
     """All of `user`'s data as one JSON-ready document (notes in plain text)."""
     fields = _idea_fields()
     ideas: list[dict[str, Any]] = []
+    idea_ids: list[Any] = []
     for idea in _all_ideas_of(user).order_by("created_at", "pk").iterator(chunk_size=500):
         row = {f.name: _plain(f.value_from_object(idea)) for f in fields}
         row["notes"] = notes_open(idea)
         ideas.append(row)
+        idea_ids.append(idea.pk)
+    related = {model._meta.label: _child_export(model, idea_ids) for model in idea_child_models()}
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "exported_at": _plain(timezone.now()),
         "user": {name: _plain(getattr(user, name)) for name in USER_FIELDS},
         "ideas": ideas,
+        # Rows that hang off those ideas (e.g. revisions), by model, notes in plain text.
+        "related": related,
     }
 
 
@@ -158,7 +198,39 @@ def user_data_import(*, document: dict[str, Any]) -> ImportSummary:
             raise ValidationFailed("Every entry of `ideas` must be an object.")
         _import_idea(user=user, row=row, fields=fields)
         count += 1
+    related = document.get("related") or {}
+    if not isinstance(related, dict):
+        raise ValidationFailed("`related` must map model names to lists of rows.")
+    for label, rows in related.items():
+        _import_children(user=user, label=str(label), rows=rows)
     return ImportSummary(user_id=user.pk, user_created=created, ideas_imported=count)
+
+
+def _import_children(*, user: User, label: str, rows: Any) -> None:
+    """Re-create rows that hang off the user's ideas (same ids), re-sealing their notes."""
+    model = next((m for m in idea_child_models() if m._meta.label == label), None)
+    if model is None or not isinstance(rows, list):
+        raise ValidationFailed(f"The export's `related` names {label!r}, which this server does not keep.")
+    own_ideas = {str(pk) for pk in _all_ideas_of(user).values_list("pk", flat=True)}
+    fields = _child_fields(model)
+    sealed = hasattr(model, "notes_sealed")
+    for data in rows:
+        if not isinstance(data, dict) or str(data.get("idea_id")) not in own_ideas:
+            raise ValidationFailed(f"A {label} row in the export does not belong to one of its ideas.")
+        try:
+            values = {f.attname: f.to_python(data[f.attname]) for f in fields if f.attname in data}
+        except ValidationError as exc:
+            raise ValidationFailed(f"A {label} row has an invalid value: {exc.messages[0]}") from None
+        if any(f.name == "owner" for f in model._meta.concrete_fields):
+            values["owner_id"] = user.pk
+        row = model(**values)
+        if sealed:
+            text = str(data.get("notes") or "")
+            sealed_value = sealing.seal(text, **sealed_binding(row)) if text else ""
+            row.__dict__["notes_sealed"] = sealed_value
+            row.__dict__["notes_key_id"] = sealing.sealed_key_id(sealed_value) if text else ""
+        model._default_manager.filter(pk=row.pk).delete()
+        row.save(force_insert=True)
 
 
 def _import_idea(*, user: User, row: dict[str, Any], fields: list[Field[Any, Any]]) -> None:

@@ -15,6 +15,7 @@ from django.db import models
 
 from accounts.models import User
 from ideas.models import Idea, IdeaNoteToken
+from ideas.privacy import idea_child_models
 from ideas.tests.privacy_helpers import EXPORT, IDEAS, ME, create_idea, sealing_keys, search_titles
 
 __all__ = ["sealing_keys"]
@@ -84,6 +85,8 @@ def test_export_round_trips_through_erase_and_import(owner_with_ideas, client_fo
     user = User.objects.get(pk=user_id)
     again = client_for(user).get(EXPORT).json()["data"]
     assert without_time(again) == without_time(exported["data"])
+    # Rows hanging off the ideas (revisions, once they exist) travel too.
+    assert set(again["related"]) == {model._meta.label for model in idea_child_models()}
     # Imported notes are sealed and searchable again.
     assert search_titles(client_for(user), "editors") == ["AI Content Tools Research"]
     assert not Idea.objects.filter(notes_sealed__contains="editors").exists()
