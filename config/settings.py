@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from creatorvault.config_checks import ensure_production_ready
 
@@ -184,6 +185,14 @@ ENCRYPTION_DEV_KEYS: bool = DEBUG and not ENCRYPTION_KEYS
 # Rows per transaction for `rotate_encryption_key` and the sealing data migration.
 ENCRYPTION_BATCH_SIZE: int = env.int("ENCRYPTION_BATCH_SIZE", default=500)
 
+# --- Safety nets (trash, revision history) ------------------------------------------------------
+# Revisions kept per idea (the newest ones; older ones are deleted as new ones arrive). At least 1.
+REVISIONS_KEEP: int = env.int("REVISIONS_KEEP", default=50)
+# `manage.py purge_trash` destroys ideas trashed longer ago than this, unless told --older-than.
+TRASH_RETENTION_DAYS: int = env.int("TRASH_RETENTION_DAYS", default=30)
+if REVISIONS_KEEP < 1 or TRASH_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("REVISIONS_KEEP must be at least 1 and TRASH_RETENTION_DAYS at least 0.")
+
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.BetterAuthJWTAuthentication"],
@@ -213,7 +222,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
-    "ENUM_NAME_OVERRIDES": {},
+    # Stage and priority appear under several field names (e.g. the bulk `value`): one enum each.
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "ideas.models.Stage.values",
+        "PriorityEnum": "ideas.models.Priority.values",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "creatorvault.schema.envelope_hook",

@@ -169,8 +169,13 @@ def _error_response(status: int) -> dict[str, Any]:
     return response
 
 
+#: Operation extension naming error statuses the defaults below cannot infer (such as 409):
+#: `extend_schema(extensions={ERROR_STATUSES_EXTENSION: [409]})`. Removed from the document.
+ERROR_STATUSES_EXTENSION = "x-error-statuses"
+
+
 def _error_statuses(path: str, operation: dict[str, Any]) -> list[int]:
-    statuses = [400, 401, 403, 429, 500, 503]
+    statuses = [400, 401, 403, 429, 500, 503, *operation.pop(ERROR_STATUSES_EXTENSION, [])]
     if "{" in path:
         statuses.append(404)
     if "requestBody" in operation:
@@ -180,7 +185,7 @@ def _error_statuses(path: str, operation: dict[str, Any]) -> list[int]:
         for p in operation.get("parameters", [])
     ):
         statuses.append(412)
-    return sorted(statuses)
+    return sorted(set(statuses))
 
 
 def envelope_hook(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
@@ -54,8 +55,20 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
     """Queries over ideas. Every read or write of a creator's ideas starts from `for_owner`."""
 
     def for_owner(self, user: User) -> IdeaQuerySet:
-        """The ideas `user` owns: the one place where ideas are scoped to their creator."""
-        return self.filter(user=user)
+        """The live ideas `user` owns: the one place where ideas are scoped to their creator.
+
+        Trashed ideas are left out here, so they vanish from every list, detail, tag count,
+        search and write at once; only `in_trash_of` reaches them.
+        """
+        return self.filter(user=user, trashed_at__isnull=True)
+
+    def in_trash_of(self, user: User) -> IdeaQuerySet:
+        """The ideas `user` has moved to the trash (restorable until purged)."""
+        return self.filter(user=user, trashed_at__isnull=False)
+
+    def trashed_before(self, cutoff: datetime) -> IdeaQuerySet:
+        """Every user's ideas trashed before `cutoff` (for the retention purge, not for the API)."""
+        return self.filter(trashed_at__lt=cutoff)
 
 
 IdeaManager = models.Manager.from_queryset(IdeaQuerySet)
@@ -96,6 +109,8 @@ class Idea(models.Model):
     # Set by the services (equal on creation), not by auto_now: a write says when it happened.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the creator moved the idea to the trash; null while it is live (see `IdeaQuerySet`).
+    trashed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects: ClassVar[IdeaQuerySet] = IdeaManager()  # type: ignore[assignment]
 
@@ -125,6 +140,16 @@ class Idea(models.Model):
             models.Index(fields=["user", "due_date", "id"], name="idea_user_due_idx"),
             models.Index(fields=["user", "stage", "created_at"], name="idea_user_stage_created_idx"),
             models.Index(fields=["user", "priority", "created_at"], name="idea_user_prio_created_idx"),
+            # The trash is small next to the live ideas: partial indexes serve the trash list
+            # (owner first, newest first) and the retention purge (oldest first, every owner).
+            models.Index(
+                fields=["user", "trashed_at", "id"],
+                condition=Q(trashed_at__isnull=False),
+                name="idea_user_trashed_idx",
+            ),
+            models.Index(
+                fields=["trashed_at"], condition=Q(trashed_at__isnull=False), name="idea_trashed_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -171,3 +196,47 @@ class IdeaNoteToken(models.Model):
 
     def __str__(self) -> str:
         return f"index entry of idea {self.idea_id}"
+
+
+class IdeaRevision(models.Model):
+    """An earlier state of an idea's content, kept when a write replaced it (`ideas.history`).
+
+    `number` counts an idea's revisions from 1 and never repeats; `version` is the idea's version
+    (ETag) while it had this content. The notes stay sealed: the ciphertext is the one the idea
+    held, bound to the same idea and owner, so a revision opens only where its idea does and a
+    database dump shows no note text. Revisions are never indexed for search.
+    """
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="revisions", db_index=False)
+    # The owner the sealed notes are bound to (always the idea's owner).
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField()
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=TITLE_MAX_CHARS)
+    notes_sealed = models.TextField(blank=True, default="", editable=False)
+    notes_key_id = models.CharField(max_length=32, blank=True, default="", editable=False, db_index=True)
+    stage = models.CharField(max_length=16, choices=Stage.choices)
+    tags = models.JSONField(default=list, blank=True)
+    priority = models.CharField(max_length=8, choices=Priority.choices)
+    due_date = models.DateTimeField(null=True, blank=True)
+    # When the idea got this content, and when a later write replaced it.
+    saved_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(default=timezone.now)
+    # The content fields that the replacing write changed, in field order.
+    changed_fields = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            # Also the index that serves "an idea's revisions, newest first" and the retention prune.
+            models.UniqueConstraint(fields=["idea", "number"], name="idearevision_idea_number_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"revision {self.number} of idea {self.idea_id}"
+
+    @property
+    def notes(self) -> str:
+        """The notes of this revision in plain text (`NotesUnavailable` if they will not open)."""
+        from ideas.history import revision_notes_open
+
+        return revision_notes_open(self)

@@ -3,7 +3,8 @@
 Updates lock the idea's row (`select_for_update`) before checking `If-Match` and writing, so two
 concurrent writers are serialised: the second either sees the first one's version (and gets 412
 when it named the old one) or applies its change on top; no write is lost. Every write bumps
-`version`, which is the idea's ETag.
+`version`, which is the idea's ETag, and every write that changes content keeps the content it
+replaced as a revision (`ideas.history`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from creatorvault.errors import NotFound, PreconditionFailed, ValidationFailed
 from creatorvault.exceptions import summarise
+from ideas.history import content_snapshot, revision_record
 from ideas.models import Idea, Priority, Stage
 from ideas.notes import note_index_sync
 from ideas.selectors import as_idea_id
@@ -89,7 +91,7 @@ def if_match_allows(if_match: str | None, etag: str) -> bool:
     return False
 
 
-def _locked_idea(*, owner: User, idea_id: uuid.UUID | str, if_match: str | None) -> Idea:
+def locked_idea(*, owner: User, idea_id: uuid.UUID | str, if_match: str | None) -> Idea:
     """Lock and return the caller's idea, after checking `If-Match` against its current version."""
     idea = Idea.objects.for_owner(owner).select_for_update().filter(pk=as_idea_id(idea_id)).first()
     if idea is None:
@@ -131,11 +133,13 @@ def idea_update(
 ) -> Idea:
     """Apply `changes` to the caller's idea (a partial update), honouring `If-Match`."""
     fields = _clean(changes)
-    idea = _locked_idea(owner=owner, idea_id=idea_id, if_match=if_match)
+    idea = locked_idea(owner=owner, idea_id=idea_id, if_match=if_match)
+    before = content_snapshot(idea)
     for name, value in fields.items():
         setattr(idea, name, value)
     idea.version += 1
     idea.updated_at = timezone.now()
+    revision_record(changes=[(before, idea)], now=idea.updated_at)  # keeps the replaced content
     idea.save()
     note_index_sync(idea)  # rewrites the index only when the notes changed
     return idea
@@ -169,6 +173,10 @@ def idea_set_stage(*, owner: User, idea_id: uuid.UUID | str, stage: str, if_matc
 
 @transaction.atomic
 def idea_delete(*, owner: User, idea_id: uuid.UUID | str, if_match: str | None = None) -> None:
-    """Delete the caller's idea, honouring `If-Match`."""
-    idea = _locked_idea(owner=owner, idea_id=idea_id, if_match=if_match)
+    """Destroy the caller's live idea for good, honouring `If-Match` (revisions and index go with it).
+
+    The API's DELETE moves an idea to the trash instead (`ideas.trash.idea_trash`); this is the
+    backoffice's immediate delete. Ideas already in the trash are destroyed by `idea_purge`.
+    """
+    idea = locked_idea(owner=owner, idea_id=idea_id, if_match=if_match)
     idea.delete()

@@ -29,7 +29,8 @@ from ideas.serializers import (
     IdeaWriteSerializer,
     TagListSerializer,
 )
-from ideas.services import idea_create, idea_delete, idea_replace, idea_set_stage, idea_update
+from ideas.services import idea_create, idea_replace, idea_set_stage, idea_update
+from ideas.trash import idea_trash
 
 IDEAS_TAG = ["ideas"]
 
@@ -179,14 +180,17 @@ class IdeaDetailView(IdeasApiView):
 
     @extend_schema(
         operation_id="ideas_destroy",
-        summary="Delete an idea",
+        summary="Delete an idea (to the trash)",
+        description="Moves the idea to the trash: it vanishes from lists, detail, tags and search, and "
+        "`POST /api/v1/trash/{id}/restore` brings it back unchanged until it is purged "
+        "(`DELETE /api/v1/trash/{id}`, or the retention period runs out).",
         tags=IDEAS_TAG,
         parameters=[docs.IDEA_ID, docs.IF_MATCH],
         responses={204: None},
     )
     def delete(self, request: Request, id: str, **kwargs: Any) -> Response:
-        """Delete the idea."""
-        idea_delete(owner=self.caller, idea_id=id, if_match=self.if_match())
+        """Move the idea to the trash."""
+        idea_trash(owner=self.caller, idea_id=id, if_match=self.if_match())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -159,13 +159,15 @@ def test_stage_endpoint_refuses_anything_but_a_stage(owner_client, make_idea, bo
     assert (idea.stage, idea.version) == ("idea", 1)
 
 
-def test_delete_answers_204_and_the_idea_is_gone(owner_client, make_idea):
+def test_delete_answers_204_and_moves_the_idea_to_the_trash(owner_client, make_idea):
     idea = make_idea()
     response = owner_client.delete(detail_url(idea))
     assert response.status_code == 204
     assert response.content == b""
-    assert not Idea.objects.filter(pk=idea.pk).exists()
+    idea.refresh_from_db()
+    assert idea.trashed_at is not None  # in the trash (see test_trash.py), not destroyed
     assert owner_client.get(detail_url(idea)).status_code == 404
+    assert owner_client.delete(detail_url(idea)).status_code == 404
 
 
 def test_crud_under_the_user_id_path(owner_client, owner):
@@ -181,7 +183,8 @@ def test_crud_under_the_user_id_path(owner_client, owner):
     stage = owner_client.patch(f"{base}/{idea_id}/stage/", {"stage": "draft"}, format="json")
     assert stage.json()["data"]["version"] == 4
     assert owner_client.delete(f"{base}/{idea_id}").status_code == 204
-    assert not Idea.objects.exists()
+    assert not Idea.objects.for_owner(owner).exists()
+    assert Idea.objects.in_trash_of(owner).count() == 1
 
 
 @pytest.mark.parametrize("bad_id", ["not-a-uuid", "123", "%00", "0b9c1f9e-5d5c-4f3e-9a71-3c1d2e4f5a6"])

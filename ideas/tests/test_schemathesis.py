@@ -21,9 +21,10 @@ pytestmark = pytest.mark.django_db
 MAX_EXAMPLES = 30
 
 
-# The document as the app serves it (no database needed), limited to the ideas operations.
+# The document as the app serves it (no database needed), limited to the ideas operations
+# (ideas, their revisions and bulk changes, tags and tag operations, the trash).
 schema = schemathesis.openapi.from_wsgi("/api/schema?format=json", application).include(
-    path_regex=r"^/api/v1/(\{user_id\}/ideas|ideas|tags)"
+    path_regex=r"^/api/v1/(\{user_id\}/ideas|ideas|tags|trash)"
 )
 
 
