@@ -50,14 +50,13 @@ class AccountChangeForm(UserChangeForm):  # type: ignore[type-arg]
 
 
 def idea_count_subquery() -> Coalesce:
-    """Each user's number of ideas, as a correlated subquery.
+    """Each user's number of live ideas (not those in the trash), as a correlated subquery.
 
     A subquery (not `annotate(Count("ideas"))`) so PostgreSQL counts only for the rows of the page
     shown, each through the owner-first idea index, instead of grouping the whole ideas table.
     """
-    counts = (
-        Idea.objects.filter(user=OuterRef("pk")).order_by().values("user").annotate(n=Count("pk")).values("n")
-    )
+    owner: Any = OuterRef("pk")
+    counts = Idea.objects.for_owner(owner).order_by().values("user").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 

@@ -31,20 +31,12 @@ from audit.apps import REVEAL_NOTES_PERMISSION
 from audit.services import note_reveal_record
 from creatorvault.admin_paginator import EstimatedCountPaginator
 from creatorvault.errors import ApplicationError
+from ideas.admin_filters import OwnerActiveFilter, TrashFilter, in_trash, tag_filter
+from ideas.admin_forms import IdeaAdminForm
 from ideas.models import Idea, Stage
 from ideas.notes import notes_open
-
-# The API's tag filter, reused so the admin and the API agree on what "carries a tag" means.
-from ideas.selectors import _with_tags
 from ideas.services import IdeaChanges, idea_create, idea_delete, idea_set_stage, idea_update
-from ideas.validation import (
-    RuleViolation,
-    clean_priority,
-    clean_stage,
-    clean_tags,
-    clean_title,
-    parse_due_date,
-)
+from ideas.trash import idea_purge, idea_restore
 
 # The sealed notes column: never loaded for a list or a form (it is only ciphertext anyway).
 NOTE_COLUMNS = ("notes_sealed",)
@@ -68,11 +60,6 @@ def has_notes(idea: Idea) -> bool:
     return bool(idea.notes_key_id)
 
 
-def tag_filter(queryset: QuerySet[Idea], tag: str) -> QuerySet[Idea]:
-    """Ideas carrying the tag `tag` exactly, with the API's own tag filter (GIN index on PostgreSQL)."""
-    return _with_tags(queryset, (tag,))  # type: ignore[arg-type]
-
-
 def csv_safe(value: object) -> str:
     """A cell that spreadsheet programs will not run as a formula (CSV injection)."""
     text = "" if value is None else str(value)
@@ -86,85 +73,26 @@ class _Echo:
         return value
 
 
-class IdeaAdminForm(forms.ModelForm):  # type: ignore[type-arg]
-    """The add/change form: the API's fields minus notes; every value checked by the API's rules."""
-
-    tags = forms.CharField(
-        required=False,
-        help_text="Comma-separated. Trimmed, lower-cased and de-duplicated on save; at most 20.",
-    )
-
-    class Meta:
-        model = Idea
-        fields = ("user", "title", "stage", "priority", "tags", "due_date")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and isinstance(self.instance.tags, list):
-            self.initial["tags"] = ", ".join(str(tag) for tag in self.instance.tags)
-
-    def _rule(self, name: str, cleaner: Callable[[Any], Any], value: Any) -> Any:
-        try:
-            return cleaner(value)
-        except RuleViolation as violation:
-            raise forms.ValidationError(violation.message, code=violation.code) from None
-
-    def clean_title(self) -> str:
-        """The API's title rule."""
-        return str(self._rule("title", clean_title, self.cleaned_data.get("title") or ""))
-
-    def clean_stage(self) -> str:
-        """The API's stage rule."""
-        return str(self._rule("stage", clean_stage, self.cleaned_data.get("stage")))
-
-    def clean_priority(self) -> str:
-        """The API's priority rule."""
-        return str(self._rule("priority", clean_priority, self.cleaned_data.get("priority")))
-
-    def clean_tags(self) -> list[str]:
-        """Comma-separated text to the API's normalised tag list."""
-        raw = str(self.cleaned_data.get("tags") or "")
-        items = [item for item in raw.split(",") if item.strip()]
-        return list(self._rule("tags", clean_tags, items))
-
-    def clean_due_date(self) -> Any:
-        """The API's due-date rule (timezone-aware, stored in UTC)."""
-        return self._rule("due_date", parse_due_date, self.cleaned_data.get("due_date"))
-
-
-class OwnerActiveFilter(admin.SimpleListFilter):
-    """Filter ideas by whether their owner's account is active or deactivated."""
-
-    title = "owner account"
-    parameter_name = "owner_active"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        """Active or deactivated."""
-        return [("yes", "Active"), ("no", "Deactivated")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Idea]) -> QuerySet[Idea]:
-        """Filter on the owner's `is_active`."""
-        if self.value() == "yes":
-            return queryset.filter(user__is_active=True)
-        if self.value() == "no":
-            return queryset.filter(user__is_active=False)
-        return queryset
-
-
 def _stage_action(stage: Stage) -> Callable[[Any, HttpRequest, QuerySet[Idea]], None]:
     """An admin action moving the selected ideas to `stage` through `idea_set_stage`."""
 
     def action(modeladmin: IdeaAdmin, request: HttpRequest, queryset: QuerySet[Idea]) -> None:
-        moved = unchanged = 0
+        moved = unchanged = trashed = 0
         for idea in queryset.select_related("user").order_by("pk"):
+            if in_trash(idea):
+                trashed += 1  # read-only until restored, as in the API
+                continue
             if idea.stage == stage:
                 unchanged += 1
                 continue
             idea_set_stage(owner=idea.user, idea_id=idea.pk, stage=stage)
             modeladmin.log_change(request, idea, [{"changed": {"fields": ["Stage"]}}])
             moved += 1
+        in_trash_note = f"; {trashed} in the trash, left as they are" if trashed else ""
         modeladmin.message_user(
-            request, f"Moved {moved} idea(s) to {stage.label}; {unchanged} already there.", messages.SUCCESS
+            request,
+            f"Moved {moved} idea(s) to {stage.label}; {unchanged} already there{in_trash_note}.",
+            messages.SUCCESS,
         )
 
     action.__name__ = f"move_to_{stage.value}"
@@ -178,8 +106,16 @@ class IdeaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Ideas of every creator, for moderation."""
 
     form = IdeaAdminForm
-    list_display = ("title", "owner", "stage", "priority", "tag_list", "due_date", "updated_at")
-    list_filter = ("stage", "priority", OwnerActiveFilter, "created_at", "updated_at", "due_date")
+    list_display = ("title", "owner", "stage", "priority", "tag_list", "due_date", "updated_at", "trashed")
+    list_filter = (
+        "stage",
+        "priority",
+        TrashFilter,
+        OwnerActiveFilter,
+        "created_at",
+        "updated_at",
+        "due_date",
+    )
     search_fields = ("title",)  # shows the search box; the search itself is get_search_results
     search_help_text = "A title (contains), a tag (exact), or an owner e-mail (any part containing @)."
     list_select_related = ("user",)
@@ -191,15 +127,22 @@ class IdeaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_per_page = 50
     actions = (
         *(_stage_action(stage) for stage in Stage),
+        "restore_from_trash",
         "export_csv",
         "delete_selected",
     )
-    readonly_fields = ("id", "notes_status", "version", "created_at", "updated_at")
+    readonly_fields = ("id", "notes_status", "version", "created_at", "updated_at", "trashed_at")
     change_form_template = "admin/ideas/idea/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Idea]:
         """All ideas, without their notes column (never shown, possibly large)."""
         return super().get_queryset(request).defer(*NOTE_COLUMNS)
+
+    def has_change_permission(self, request: HttpRequest, obj: Idea | None = None) -> bool:
+        """A trashed idea is read-only here, as in the API: restore it first."""
+        if obj is not None and in_trash(obj):
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_fields(self, request: HttpRequest, obj: Idea | None = None) -> list[str]:  # type: ignore[override]
         """The editable fields, then the read-only facts (none of them the notes)."""
@@ -233,6 +176,11 @@ class IdeaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def owner(self, idea: Idea) -> str:
         """The owner's e-mail (joined, not queried per row)."""
         return idea.user.email
+
+    @admin.display(description="in trash", boolean=True)
+    def trashed(self, idea: Idea) -> bool:
+        """Whether the idea is in its creator's trash."""
+        return in_trash(idea)
 
     @admin.display(description="tags")
     def tag_list(self, idea: Idea) -> str:
@@ -271,13 +219,26 @@ class IdeaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             idea_update(owner=obj.user, idea_id=obj.pk, changes=changes)
 
     def delete_model(self, request: HttpRequest, obj: Idea) -> None:
-        """Delete through `idea_delete`."""
-        idea_delete(owner=obj.user, idea_id=obj.pk)
+        """Destroy for good: `idea_delete` for a live idea, `idea_purge` for one in the trash."""
+        if in_trash(obj):
+            idea_purge(owner=obj.user, idea_id=obj.pk)
+        else:
+            idea_delete(owner=obj.user, idea_id=obj.pk)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Idea]) -> None:
-        """The delete action: each idea through `idea_delete` (the admin logs each deletion)."""
+        """The delete action: each idea destroyed through the services (the admin logs each one)."""
         for idea in queryset.select_related("user").order_by("pk"):
-            idea_delete(owner=idea.user, idea_id=idea.pk)
+            self.delete_model(request, idea)
+
+    @admin.action(description="Restore selected ideas from the trash", permissions=["change"])
+    def restore_from_trash(self, request: HttpRequest, queryset: QuerySet[Idea]) -> None:
+        """Bring trashed ideas back through `idea_restore`, logging each; live ones are left alone."""
+        restored = 0
+        for idea in queryset.filter(trashed_at__isnull=False).select_related("user").order_by("pk"):
+            idea_restore(owner=idea.user, idea_id=idea.pk)
+            self.log_change(request, idea, "Restored from the trash.")
+            restored += 1
+        self.message_user(request, f"Restored {restored} idea(s) from the trash.", messages.SUCCESS)
 
     def get_deleted_objects(
         self, objs: Any, request: HttpRequest

@@ -420,3 +420,59 @@ def test_owner_autocomplete_finds_users_by_email(staff_client, owner, outsider):
     )
     assert response.status_code == 200
     assert [row["id"] for row in response.json()["results"]] == [owner.pk]
+
+
+# --- The trash ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def trashed(owner) -> Idea:
+    from ideas.trash import idea_trash
+
+    idea = IdeaFactory.create(user=owner, title="Binned idea", stage="draft")
+    return idea_trash(owner=owner, idea_id=idea.pk)
+
+
+def test_trash_filter_and_column(staff_client, idea, trashed):
+    live = staff_client.get(CHANGELIST, {"trash": "live"}).context["cl"].result_list
+    binned = staff_client.get(CHANGELIST, {"trash": "trashed"}).context["cl"].result_list
+    assert [i.pk for i in live] == [idea.pk]
+    assert [i.pk for i in binned] == [trashed.pk]
+
+
+def test_trashed_idea_is_read_only_and_skipped_by_stage_actions(staff_client, trashed):
+    page = staff_client.get(change_url(trashed))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    staff_client.post(
+        change_url(trashed), {"title": "Changed", "stage": "idea", "priority": "low", "tags": ""}
+    )
+    response = staff_client.post(
+        CHANGELIST, {"action": "move_to_published", "_selected_action": [str(trashed.pk)]}, follow=True
+    )
+    assert "1 in the trash, left as they are" in response.content.decode()
+    trashed.refresh_from_db()
+    assert (trashed.title, trashed.stage) == ("Binned idea", "draft")
+
+
+def test_restore_action_brings_ideas_back_and_logs(staff_client, idea, trashed):
+    response = staff_client.post(
+        CHANGELIST,
+        {"action": "restore_from_trash", "_selected_action": [str(trashed.pk), str(idea.pk)]},
+        follow=True,
+    )
+    assert "Restored 1 idea(s) from the trash." in response.content.decode()
+    trashed.refresh_from_db()
+    assert trashed.trashed_at is None
+    assert LogEntry.objects.filter(object_id=str(trashed.pk), action_flag=CHANGE).exists()
+
+
+def test_deleting_a_trashed_idea_purges_it(staff_client, idea, trashed):
+    data = {"action": "delete_selected", "_selected_action": [str(trashed.pk), str(idea.pk)], "post": "yes"}
+    assert staff_client.post(CHANGELIST, data).status_code == 302
+    assert not Idea.objects.exists()
+
+
+def test_idea_count_counts_live_ideas(staff_client, owner, idea, trashed):
+    users = staff_client.get(reverse("admin:accounts_user_changelist")).context["cl"].result_list
+    assert {u.pk: u.idea_count for u in users}[owner.pk] == 1
