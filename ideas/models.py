@@ -150,6 +150,9 @@ class Idea(models.Model):
             models.Index(
                 fields=["trashed_at"], condition=Q(trashed_at__isnull=False), name="idea_trashed_idx"
             ),
+            # The backoffice lists every owner's ideas newest first, with a date drill-down
+            # (MIN/MAX of created_at): without this, each changelist page sorts the whole table.
+            models.Index(fields=["created_at", "id"], name="idea_created_idx"),
         ]
 
     def __str__(self) -> str:
