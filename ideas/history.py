@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from ideas import sealing
 from ideas.models import Idea, IdeaRevision
-from ideas.notes import NotesUnavailable
+from ideas.notes import NotesUnavailable, sealed_row_open
 
 logger = logging.getLogger("ideas.sealing")
 
@@ -88,13 +88,12 @@ def _open(sealed: str, *, idea_id: object, owner_id: object, key_id: str) -> str
 
 
 def revision_notes_open(revision: IdeaRevision) -> str:
-    """The plain notes of `revision`; `NotesUnavailable` when they will not open."""
-    return _open(
-        revision.notes_sealed,
-        idea_id=revision.idea_id,
-        owner_id=revision.owner_id,
-        key_id=revision.notes_key_id,
-    )
+    """The plain notes of `revision`; `NotesUnavailable` when they will not open.
+
+    Opened by `ideas.notes.sealed_row_open`, the helper that key rotation uses to re-seal
+    revisions along with ideas (`ideas.key_rotation.sealed_models`).
+    """
+    return sealed_row_open(revision)
 
 
 def _notes_changed(before: ContentSnapshot, idea: Idea) -> bool:
@@ -134,9 +133,10 @@ def revision_record(
     """Keep the replaced state of every idea in `changes` whose content changed; trim histories.
 
     `changes` pairs each idea's snapshot (taken before the write) with the idea as it is about to
-    be saved. Returns the ideas whose content changed. Three queries whatever the number of ideas
-    (the next numbers, the insert, the trim), none when nothing changed. Call it inside the write's
-    transaction, with the ideas' rows locked, so numbers cannot race.
+    be saved. Returns the ideas whose content changed. At most three queries whatever the number of
+    ideas (the next numbers, the insert, and the trim once a history is full), none when nothing
+    changed. Call it inside the write's transaction, with the ideas' rows locked, so numbers
+    cannot race.
     """
     now = now or timezone.now()
     changed: list[tuple[ContentSnapshot, Idea, list[str]]] = []
@@ -153,11 +153,12 @@ def revision_record(
         .annotate(latest=Max("number"))
         .values_list("idea_id", "latest")
     )
+    numbers = {idea.pk: (latest.get(idea.pk) or 0) + 1 for _, idea, _ in changed}
     IdeaRevision.objects.bulk_create(
         IdeaRevision(
             idea_id=before.idea_id,
             owner_id=before.owner_id,
-            number=(latest.get(idea.pk) or 0) + 1,
+            number=numbers[idea.pk],
             version=before.version,
             title=before.title,
             notes_sealed=before.notes_sealed,
@@ -172,7 +173,12 @@ def revision_record(
         )
         for before, idea, fields in changed
     )
-    revisions_trim(idea_ids=ids)
+    # Numbers start at 1 and only the oldest are ever trimmed, so an idea whose newest number is
+    # within the bound cannot hold too many revisions: most writes skip the trim query.
+    keep = revisions_keep()
+    full = [idea_id for idea_id, number in numbers.items() if number > keep]
+    if full:
+        revisions_trim(idea_ids=full)
     return [idea for _, idea, _ in changed]
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ideas.models import Idea, IdeaRevision
 from ideas.tests.conftest import detail_url
 from ideas.tests.factories import IdeaFactory
+from ideas.tests.test_api_concurrency import _run_concurrently
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +183,39 @@ def test_query_count_does_not_grow_with_the_number_of_ideas(
         assert (
             len(_bulk(owner_client, [i.pk for i in many], "add_tags", ["b"]).json()["data"]["changed"]) == 60
         )
+
+
+def test_bulk_changes_respect_the_revision_bound(owner_client, make_idea, settings):
+    settings.REVISIONS_KEEP = 2
+    ideas = [make_idea(priority="low") for _ in range(2)]
+    for priority in ("high", "low", "high", "low"):
+        _bulk(owner_client, [i.pk for i in ideas], "set_priority", priority)
+    for idea in ideas:
+        assert list(
+            IdeaRevision.objects.filter(idea=idea).order_by("number").values_list("number", flat=True)
+        ) == [
+            3,
+            4,
+        ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_bulk_changes_and_renames_are_serialised_without_deadlock(client_for, owner):
+    ideas = [Idea.objects.create(user=owner, title=f"I{n}", tags=["vlog"]) for n in range(20)]
+    ids = [str(i.pk) for i in ideas]
+    clients = [client_for(owner) for _ in range(6)]
+
+    def work(i: int) -> int:
+        if i % 2:
+            response = clients[i].post("/api/v1/tags/rename", {"from": "vlog", "to": "video"}, format="json")
+            return response.status_code if response.status_code != 404 else 200  # a later rename finds none
+        body = {"ids": list(reversed(ids)) if i % 4 else ids, "action": "add_tags", "value": [f"t{i}"]}
+        return clients[i].post(BULK, body, format="json").status_code
+
+    assert _run_concurrently(6, work) == [200] * 6
+    for idea in Idea.objects.filter(pk__in=ids):
+        assert idea.tags == ["video", *[t for t in idea.tags if t.startswith("t")]]
+        assert sorted(idea.tags[1:]) == ["t0", "t2", "t4"]
+        assert idea.version == 5  # one rename and three tag additions, none lost
+        assert IdeaRevision.objects.filter(idea=idea).count() == 4

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ideas.models import Idea, IdeaRevision
 from ideas.tests.conftest import detail_url
-from ideas.tests.privacy_helpers import raw_rows, sealing_keys
+from ideas.tests.privacy_helpers import KEY_NEW, KEY_OLD, raw_rows, sealing_keys
 
 __all__ = ["sealing_keys"]
 
@@ -199,3 +201,15 @@ def test_revision_list_query_count_does_not_grow(owner_client, django_assert_max
         owner_client.patch(detail_url(idea["id"]), {"title": f"T{n}"}, format="json")
     with django_assert_max_num_queries(baseline):
         assert len(_revisions(owner_client, idea["id"])["revisions"]) == 16
+
+
+def test_key_rotation_reseals_revision_notes(owner, client_for, sealing_keys, settings):
+    client = client_for(owner)
+    idea = _create(client, notes="ocelot first draft")
+    client.patch(detail_url(idea["id"]), {"notes": "second draft"}, format="json")
+    settings.ENCRYPTION_KEYS = [KEY_NEW, KEY_OLD]
+    call_command("rotate_encryption_key", stdout=StringIO())
+    settings.ENCRYPTION_KEYS = [KEY_NEW]  # the old key is gone: revisions must still open
+    ((sealed, key_id),) = raw_rows("SELECT notes_sealed, notes_key_id FROM ideas_idearevision")
+    assert (sealed.split(":")[1], key_id) == ("k2026", "k2026")
+    assert _revisions(client, idea["id"])["revisions"][0]["notes"] == "ocelot first draft"
