@@ -327,7 +327,9 @@ def main() -> None:
     from bench import dataset
     from bench.workload import Workload
 
-    sizes = dataset.Sizes(users=profile["users"], ideas=profile["ideas"], heavy_ideas=profile["heavy"])
+    sizes = dataset.Sizes(
+        users=int(profile["users"]), ideas=int(profile["ideas"]), heavy_ideas=int(profile["heavy"])
+    )
     seed_summary = seed.seed(sizes, reseed=args.reseed, log=_log)
     if args.seed_only:
         return
@@ -349,7 +351,7 @@ def main() -> None:
     people = {u.id: (u.email, u.name) for u in User.objects.filter(id__in=[heavy, *typical])}
 
     rng = random.Random(sizes.seed + 2)
-    create_count = min(profile["create"], profile["max"]) + CREATE_WARMUP
+    create_count = int(min(profile["create"], profile["max"])) + CREATE_WARMUP
     only = set(args.only.split(",")) if args.only else None
     workload = Workload(users=list(people), rng=rng, create_count=create_count)
     operations = [op for op in workload.all() if only is None or op.name in only]

@@ -95,7 +95,7 @@ def index_table() -> tuple[str, list[str]]:
     from ideas.models import IdeaNoteToken
 
     meta = IdeaNoteToken._meta
-    columns = [meta.get_field(name).column for name in ("owner", "idea", "token_hash")]
+    columns = [str(getattr(meta.get_field(name), "column", name)) for name in ("owner", "idea", "token_hash")]
     return meta.db_table, columns
 
 
