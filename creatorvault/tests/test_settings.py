@@ -20,13 +20,20 @@ PRODUCTION = {
 }
 
 
+# Settings under test, plus what another test's fixture may have exported into this process.
+CLEARED_VARIABLES = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "BETTER_AUTH_URL",
+    "ENCRYPTION_KEYS",
+    "DATABASE_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "BETTER_AUTH_URL", "ENCRYPTION_KEYS", "DATABASE_URL"}
-    }
+    environment = {k: v for k, v in os.environ.items() if k not in CLEARED_VARIABLES}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
