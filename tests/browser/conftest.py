@@ -27,9 +27,17 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-# Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are still
-# plain synchronous code, so Django's async-safety guard would be a false alarm here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(autouse=True)
+def _allow_orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the test bodies use the ORM while Playwright's event loop exists in this thread.
+
+    Playwright's sync API keeps an event loop in the main thread; the tests' own ORM calls are
+    still plain synchronous code, so Django's async-safety guard would be a false alarm. Set per
+    test (never for the whole session): subprocesses of other tests must not inherit it, since
+    `check --deploy` rightly refuses it.
+    """
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -40,9 +48,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     setattr(item, f"report_{report.when}", report)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Chromium for the session (skipped when /usr/bin/chromium is missing)."""
+@pytest.fixture
+def browser(live_server: Any) -> Iterator[Any]:
+    """A headless Chromium for one test (skipped when /usr/bin/chromium is missing).
+
+    Per test, and started after the live server and the database fixtures: Playwright's sync
+    API leaves an event loop in this thread, and Django refuses ORM calls while one exists.
+    """
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium (browser tests use Debian's Chromium)")
     from playwright.sync_api import sync_playwright
