@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import DELETION, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.views import View
 
@@ -29,6 +30,7 @@ class AuditEvent:
     what: str
     target: str
     detail: str
+    url: str = ""
 
 
 def _actions(before: datetime | None) -> list[AuditEvent]:
@@ -47,6 +49,7 @@ def _actions(before: datetime | None) -> list[AuditEvent]:
                 what={1: "Added", 2: "Changed", 3: "Deleted"}.get(entry.action_flag, "Action"),
                 target=f"{content_type.name if content_type else '?'}: {entry.object_repr}",
                 detail=entry.get_change_message(),
+                url=entry.get_admin_url() or "" if entry.action_flag != DELETION else "",
             )
         )
     return events
@@ -64,6 +67,7 @@ def _reveals(before: datetime | None) -> list[AuditEvent]:
             what="Revealed notes",
             target=f"idea {reveal.idea_id}",
             detail=reveal.reason,
+            url=reverse("admin:ideas_idea_change", args=[reveal.idea_id]),
         )
         for reveal in reveals[:PAGE_SIZE]
     ]

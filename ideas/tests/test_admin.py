@@ -300,6 +300,7 @@ def test_audit_page_lists_actions_and_reveals_read_only(staff_client, idea):
     body = response.content.decode()
     assert "Case 7" in body and "Revealed notes" in body
     assert "AI Content Tools Research" in body and "Changed" in body
+    assert f'href="{change_url(idea)}"' in body  # both events link to the idea
     assert SECRET not in body
     for kind in ("action", "reveal"):
         assert staff_client.get(reverse("admin:audit"), {"kind": kind}).status_code == 200
