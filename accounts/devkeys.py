@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import threading
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from accounts.keys import TrustedKey
+from creatorvault.state import create_private_file_once
 
 _lock = threading.Lock()
 _loaded: dict[Path, ed25519.Ed25519PrivateKey] = {}
@@ -46,23 +46,12 @@ def _require_dev_auth() -> None:
 
 def _create(path: Path) -> None:
     """Write a new private key at `path`, unless another process just did."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     pem = ed25519.Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
-    try:
-        # link() fails if the key appeared meanwhile, so concurrent first runs agree on one key.
-        os.link(tmp, path)
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink(missing_ok=True)
+    create_private_file_once(path, pem)
 
 
 def dev_private_key() -> ed25519.Ed25519PrivateKey:

@@ -28,7 +28,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import os
 import re
 import secrets
 import threading
@@ -45,6 +44,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+
+from creatorvault.state import create_private_file_once
 
 FORMAT_VERSION = "v1"
 KEY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -158,18 +159,7 @@ def _dev_key_entries() -> list[str]:
 def _dev_key_entries_at(path: Path) -> tuple[str, ...]:
     with _dev_lock:
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(generate_key_entry("dev") + "\n")
-            try:
-                # link() fails if another process made the key meanwhile: everyone keeps one key.
-                os.link(tmp, path)
-            except FileExistsError:
-                pass
-            finally:
-                tmp.unlink(missing_ok=True)
+            create_private_file_once(path, (generate_key_entry("dev") + "\n").encode())
         return tuple(line for line in path.read_text().splitlines() if line.strip())
 
 
