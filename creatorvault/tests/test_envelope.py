@@ -133,6 +133,12 @@ def test_database_outage_in_api_is_503(api_client: APIClient, test_urls) -> None
     assert_error(api_client.get("/test/db-down"), 503, "DATABASE_ERROR")
 
 
+def test_sql_mistake_is_a_500_not_an_outage(api_client: APIClient, test_urls) -> None:
+    response = api_client.get("/test/bad-query")
+    assert_error(response, 500, "INTERNAL_ERROR")
+    assert "no_such_table" not in response.content.decode()
+
+
 def test_unauthenticated_api_call_is_401_with_www_authenticate(api_client: APIClient) -> None:
     response = api_client.get("/api/v1/users/me")
     assert_error(response, 401, "AUTH_ERROR")

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import re_path
 from rest_framework.permissions import AllowAny
@@ -43,6 +43,18 @@ class EchoView(ApiView):
         return Response({"received": request.data})
 
 
+class BadQueryView(ApiView):
+    """An API view with an SQL mistake: a bug (500), not an outage (503)."""
+
+    permission_classes = (AllowAny,)
+    authentication_classes = ()
+
+    def get(self, request: Request) -> Response:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT no_such_column FROM no_such_table")
+        return Response({})
+
+
 def plain_boom(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     """A non-DRF view with a bug."""
     raise RuntimeError("secret internals that must not leak")
@@ -52,6 +64,7 @@ urlpatterns = [
     re_path(r"^test/boom/?$", BoomView.as_view()),
     re_path(r"^test/db-down/?$", DatabaseDownView.as_view()),
     re_path(r"^test/echo/?$", EchoView.as_view()),
+    re_path(r"^test/bad-query/?$", BadQueryView.as_view()),
     re_path(r"^test/plain-boom/?$", plain_boom),
     *real_urlpatterns,
 ]
