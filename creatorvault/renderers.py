@@ -55,6 +55,10 @@ class BoundedJSONParser(JSONParser):
             return json.loads(text, parse_constant=_refuse_constant)
         except ValueError as exc:
             raise exceptions.ParseError(f"the body is not valid JSON ({exc}).") from exc
+        except RecursionError as exc:
+            # `[[[[...` a few thousand deep fits well under the size limit and exhausts the
+            # decoder's recursion limit: that is a bad body, not a bug.
+            raise exceptions.ParseError("the body nests JSON arrays or objects too deeply.") from exc
 
 
 def _refuse_constant(name: str) -> None:

@@ -64,7 +64,9 @@ def test_malformed_json_is_validation_error(api_client: APIClient, test_urls) ->
     assert "JSON" in body["error"]["message"]
 
 
-@pytest.mark.parametrize("raw", [b"NaN", b'{"a": Infinity}', b"\xff\xfe", b""])
+@pytest.mark.parametrize(
+    "raw", [b"NaN", b'{"a": Infinity}', b"\xff\xfe", b"", b"[" * 100_000, b'{"a":' * 50_000]
+)
 def test_json_edge_cases_never_500(api_client: APIClient, test_urls, raw: bytes) -> None:
     response = api_client.post("/test/echo", data=raw, content_type="application/json")
     assert response.status_code in (200, 400)
