@@ -8,10 +8,10 @@ import time
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
 
 from creatorvault.envelope import error_response, success_body
 from creatorvault.exceptions import is_database_outage
+from creatorvault.views import read_only_endpoint
 
 logger = logging.getLogger("creatorvault.health")
 
@@ -39,13 +39,13 @@ def _database_down(exc: Exception) -> JsonResponse:
     return error_response(503, "DATABASE_ERROR", "The database is unreachable.")
 
 
-@require_GET
+@read_only_endpoint
 def health(request: HttpRequest) -> JsonResponse:
     """Liveness: the process answers. Touches nothing else."""
     return JsonResponse(success_body({"status": "ok"}))
 
 
-@require_GET
+@read_only_endpoint
 def health_db(request: HttpRequest) -> JsonResponse:
     """The database answers a trivial query."""
     try:
@@ -55,7 +55,7 @@ def health_db(request: HttpRequest) -> JsonResponse:
     return JsonResponse(success_body({"status": "ok", "database": "ok", "latency_ms": latency}))
 
 
-@require_GET
+@read_only_endpoint
 def health_ready(request: HttpRequest) -> JsonResponse:
     """Ready to serve: the database answers and every migration is applied."""
     try:

@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+import functools
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
 
 from creatorvault.context import request_id_var
 from creatorvault.envelope import error_response
 from creatorvault.exceptions import is_database_outage
 
+View = TypeVar("View", bound=Callable[..., HttpResponse])
 
+
+def read_only_endpoint(view: View) -> View:
+    """Serve GET and HEAD; any other method is the 405 `METHOD_NOT_ALLOWED` envelope.
+
+    Replaces Django's `require_GET`, whose 405 has no envelope and which refuses HEAD (some
+    load-balancer probes send HEAD). CSRF-exempt: these views change nothing, and the CSRF check
+    would otherwise answer a POST with Django's HTML 403 page before the method is even looked at.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = error_response(405, "METHOD_NOT_ALLOWED", f'Method "{request.method}" not allowed.')
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(wrapper)  # type: ignore[return-value]
+
+
+@read_only_endpoint
 def index(request: HttpRequest) -> HttpResponse:
     """A small page saying what this service is, linking the docs, admin and health."""
     return render(request, "index.html")

@@ -58,6 +58,24 @@ def test_wrong_method_is_405_envelope(api_client: APIClient, test_urls) -> None:
     assert "POST" in response["Allow"]
 
 
+@pytest.mark.parametrize("path", ["/health", "/health/db/", "/health/ready", "/"])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "options"])
+def test_plain_views_answer_other_methods_with_the_405_envelope(path: str, method: str) -> None:
+    """Not Django's CSRF 403 page, nor `require_GET`'s empty 405 (CSRF enforced like a server)."""
+    from django.test import Client
+
+    response = getattr(Client(enforce_csrf_checks=True), method)(path)
+    assert_error(response, 405, "METHOD_NOT_ALLOWED")
+    assert response["Allow"] == "GET, HEAD"
+
+
+@pytest.mark.parametrize("path", ["/health", "/health/db", "/health/ready/", "/"])
+def test_plain_views_answer_head(api_client: APIClient, path: str) -> None:
+    response = api_client.head(path)
+    assert response.status_code == 200
+    assert REQUEST_ID.match(response["X-Request-ID"])
+
+
 def test_malformed_json_is_validation_error(api_client: APIClient, test_urls) -> None:
     response = api_client.post("/test/echo", data=b'{"title": ', content_type="application/json")
     body = assert_error(response, 400, "VALIDATION_ERROR")
