@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 
 from creatorvault.context import request_id_var, user_id_var
 
@@ -26,6 +27,17 @@ class RequestContextFilter(logging.Filter):
         if not hasattr(record, "user_id"):
             record.user_id = user_id_var.get()
         return True
+
+
+def _safe_value(value: Any) -> Any:
+    """What a log line may show of an `extra` value.
+
+    Django's security loggers (DisallowedHost, CSRF...) pass the request itself, whose repr holds
+    the query string, so search terms would reach the log: a request is shown as method and path.
+    """
+    if isinstance(value, HttpRequest):
+        return f"<{type(value).__name__}: {value.method} {value.path!r}>"
+    return value
 
 
 class JSONFormatter(logging.Formatter):
@@ -47,7 +59,7 @@ class JSONFormatter(logging.Formatter):
         for key, value in vars(record).items():
             if key in _RECORD_ATTRS or key in entry or key.lower() in _FORBIDDEN_KEYS:
                 continue
-            entry[key] = value
+            entry[key] = _safe_value(value)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)

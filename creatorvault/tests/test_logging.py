@@ -77,6 +77,17 @@ def test_authorization_header_and_query_never_logged(api_client: APIClient, capl
     assert line["status"] == 401
 
 
+def test_security_log_records_never_carry_the_query_string(api_client: APIClient, caplog) -> None:
+    """Django's security loggers pass the request as `extra`; its repr holds the query string."""
+    caplog.set_level(logging.DEBUG)
+    api_client.get("/api/v1/ideas?search=my-private-words", HTTP_HOST="evil.example")
+    formatter = JSONFormatter()
+    lines = [json.loads(formatter.format(record)) for record in caplog.records]
+    assert "my-private-words" not in json.dumps(lines)
+    (security,) = [line for line in lines if line["logger"] == "django.security.DisallowedHost"]
+    assert security["request"] == "<WSGIRequest: GET '/api/v1/ideas'>"
+
+
 def test_formatter_drops_forbidden_extra_keys() -> None:
     record = logging.makeLogRecord(
         {"msg": "x", "levelname": "INFO", "notes": "private", "token": "t", "ok": 1}
