@@ -58,7 +58,7 @@ def _choice(name: str, raw: str, choices: Sequence[str], errors: list[dict[str, 
 
 
 def _integer(name: str, raw: str, low: int, high: int, errors: list[dict[str, Any]]) -> int | None:
-    if not _DIGITS.match(raw) or not low <= int(raw) <= high:
+    if not _DIGITS.fullmatch(raw) or not low <= int(raw) <= high:
         errors.append(_error(name, f"Must be an integer from {low} to {high}.", "invalid"))
         return None
     return int(raw)

@@ -58,7 +58,7 @@ def parse_page_params(query: Mapping[str, Sequence[str]]) -> PageParams:
             continue
         low, high = _BOUNDS[name]
         raw = raw_values[0]
-        if not _DIGITS.match(raw) or not low <= int(raw) <= high:
+        if not _DIGITS.fullmatch(raw) or not low <= int(raw) <= high:
             errors.append(
                 {"field": name, "message": f"Must be an integer from {low} to {high}.", "type": "invalid"}
             )

@@ -151,6 +151,8 @@ def test_limit_100_returns_100(owner_client, owner):
         ("limit=1.5", "limit"),
         ("limit=", "limit"),
         ("limit=+5", "limit"),
+        ("limit=5%0A", "limit"),
+        ("offset=0%0A", "offset"),
         ("offset=-1", "offset"),
         ("offset=x", "offset"),
         ("offset=99999999999999999999999", "offset"),
