@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Field, Q, QuerySet
+from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
 from accounts.models import User
@@ -90,8 +91,31 @@ def idea_child_models() -> list[type[models.Model]]:
 
 
 def _child_fields(model: type[models.Model]) -> list[Field[Any, Any]]:
-    # The owner is implied by the document; sealed columns travel as the plain `notes`.
-    return [f for f in model._meta.concrete_fields if f.name not in ("owner", "notes_sealed", "notes_key_id")]
+    # The owner is implied by the document; sealed columns travel as the plain `notes`. A serial
+    # primary key is this database's numbering, not the row's identity: another database (or this
+    # one, later) may give the same number to someone else's row, so it is neither exported nor
+    # imported; the row is known by its natural key (`_natural_key`).
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in ("owner", "notes_sealed", "notes_key_id")
+        and not (f.primary_key and isinstance(f, AutoFieldMixin))
+    ]
+
+
+def _natural_key(model: type[models.Model]) -> tuple[str, ...]:
+    """The fields that identify a row of `model` within its idea: a unique constraint naming the idea.
+
+    For instance `(idea, number)` for revisions. Empty when the model has none (its rows are then
+    only ever added, never matched against existing ones).
+    """
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.UniqueConstraint) or constraint.condition is not None:
+            continue
+        if "idea" in constraint.fields:
+            columns = {f.name: f.attname for f in model._meta.concrete_fields}
+            return tuple(columns[name] for name in constraint.fields)
+    return ()
 
 
 def _child_export(model: type[models.Model], idea_ids: list[Any]) -> list[dict[str, Any]]:
@@ -229,7 +253,11 @@ def _import_children(*, user: User, label: str, rows: Any) -> None:
             sealed_value = sealing.seal(text, **sealed_binding(row)) if text else ""
             row.__dict__["notes_sealed"] = sealed_value
             row.__dict__["notes_key_id"] = sealing.sealed_key_id(sealed_value) if text else ""
-        model._default_manager.filter(pk=row.pk).delete()
+        # Replace the user's own row with the same natural key (its idea is one of the user's,
+        # checked above); never match by primary key, which may be another user's row.
+        key = _natural_key(model)
+        if key:
+            model._default_manager.filter(**{name: getattr(row, name) for name in key}).delete()
         row.save(force_insert=True)
 
 

@@ -14,8 +14,8 @@ from django.core.management.base import CommandError
 from django.db import models
 
 from accounts.models import User
-from ideas.models import Idea, IdeaNoteToken
-from ideas.privacy import idea_child_models
+from ideas.models import Idea, IdeaNoteToken, IdeaRevision
+from ideas.privacy import idea_child_models, user_data_import
 from ideas.tests.privacy_helpers import EXPORT, IDEAS, ME, create_idea, sealing_keys, search_titles
 
 __all__ = ["sealing_keys"]
@@ -183,3 +183,28 @@ def test_export_and_erase_are_documented(client):
     paths = {p.rstrip("/"): ops for p, ops in schema["paths"].items()}
     assert "get" in paths["/api/v1/users/me/export"]
     assert "204" in paths["/api/v1/users/me"]["delete"]["responses"]
+
+
+def test_import_never_touches_another_users_rows_by_their_database_number(
+    owner_with_ideas, outsider, client_for
+):
+    """Revision rows travel without this database's serial ids; an import matches them by (idea, number)."""
+    document = client_for(owner_with_ideas).get(EXPORT).json()["data"]
+    (exported_revision,) = document["related"]["ideas.IdeaRevision"]
+    assert "id" not in exported_revision
+    assert client_for(owner_with_ideas).delete(ME).status_code == 204
+    outsiders_idea = Idea.objects.get(user=outsider)
+    client_for(outsider).patch(f"{IDEAS}/{outsiders_idea.pk}", {"notes": "changed"}, format="json")
+    theirs = IdeaRevision.objects.get(owner=outsider)
+    # A document from another database (or an older export) numbering its row like the outsider's.
+    exported_revision["id"] = theirs.pk
+
+    user_data_import(document=document)
+    user_data_import(document=document)  # importing again replaces the rows, never duplicates them
+
+    assert IdeaRevision.objects.filter(pk=theirs.pk, owner=outsider).exists()
+    assert IdeaRevision.objects.filter(owner_id=owner_with_ideas.pk).count() == 1
+    # New revisions still get free ids (an imported id would collide with the sequence).
+    response = client_for(outsider).patch(f"{IDEAS}/{outsiders_idea.pk}", {"notes": "again"}, format="json")
+    assert response.status_code == 200
+    assert IdeaRevision.objects.filter(owner=outsider).count() == 2
