@@ -42,6 +42,9 @@ class ExportIdeaSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+    trashed_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the idea was moved to the trash; null for a live idea."
+    )
 
 
 class ExportDocumentSerializer(serializers.Serializer[Any]):
@@ -84,6 +87,7 @@ EXAMPLE_EXPORT = {
             "version": 1,
             "created_at": "2026-01-04T10:30:00Z",
             "updated_at": "2026-01-04T10:30:00Z",
+            "trashed_at": None,
         }
     ],
     "related": {},

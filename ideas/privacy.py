@@ -50,7 +50,12 @@ _IDEA_SKIPPED = {"user", "notes_sealed", "notes_key_id"}
 
 
 def _idea_fields() -> list[Field[Any, Any]]:
-    return [f for f in Idea._meta.concrete_fields if f.name not in _IDEA_SKIPPED]
+    # Generated columns (the stage and priority ranks) are derived by the database, not data.
+    return [
+        f
+        for f in Idea._meta.concrete_fields
+        if f.name not in _IDEA_SKIPPED and not isinstance(f, models.GeneratedField)
+    ]
 
 
 class _ExactEncoder(DjangoJSONEncoder):

@@ -208,3 +208,16 @@ def test_import_never_touches_another_users_rows_by_their_database_number(
     response = client_for(outsider).patch(f"{IDEAS}/{outsiders_idea.pk}", {"notes": "again"}, format="json")
     assert response.status_code == 200
     assert IdeaRevision.objects.filter(owner=outsider).count() == 2
+
+
+def test_export_ideas_carry_exactly_the_documented_fields(owner_with_ideas, client_for):
+    client = client_for(owner_with_ideas)
+    trashed = Idea.objects.filter(user=owner_with_ideas, title="Bare idea").get()
+    assert client.delete(f"{IDEAS}/{trashed.pk}").status_code == 204
+    schema = client.get("/api/schema", {"format": "json"}).json()
+    documented = schema["components"]["schemas"]["ExportIdea"]
+    ideas = {idea["title"]: idea for idea in client.get(EXPORT).json()["data"]["ideas"]}
+    for idea in ideas.values():
+        assert set(idea) == set(documented["properties"]) == set(documented["required"])
+    assert ideas["Bare idea"]["trashed_at"].endswith("Z")
+    assert ideas["AI Content Tools Research"]["trashed_at"] is None
