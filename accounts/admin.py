@@ -8,11 +8,13 @@ are created by their first Better Auth token).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -21,6 +23,7 @@ from accounts.models import User
 from accounts.services import user_deactivate, user_reactivate
 from creatorvault.admin_paginator import EstimatedCountPaginator
 from ideas.models import Idea
+from ideas.privacy import user_erase
 
 BETTER_AUTH_FIELDS = ("id", "email", "name", "created_at", "updated_at")
 
@@ -106,6 +109,29 @@ class UserAdmin(DjangoUserAdmin):
         if not getattr(request.user, "is_superuser", False):
             readonly += ("is_superuser", "user_permissions", "groups")
         return readonly
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        """Deleting an account erases it like `erase_user` does (`ideas.privacy.user_erase`).
+
+        A plain delete would cascade to the ideas but keep the admin log lines about the account
+        and its ideas (they carry the e-mail and titles) and the free-text reasons of note reveals.
+        The erasure removes those, the "deleted" line the admin just wrote included, so one line
+        without personal data records which staff member erased an account, and when.
+        """
+        user_erase(user=obj)
+        LogEntry.objects.create(
+            user=cast(User, request.user),
+            content_type=ContentType.objects.get_for_model(User),
+            object_id=None,
+            object_repr="(erased account)",
+            action_flag=DELETION,
+            change_message="Erased an account and all of its data.",
+        )
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """The delete action: each selected account erased through `delete_model`."""
+        for user in queryset.order_by("pk"):
+            self.delete_model(request, user)
 
     @admin.display(description="ideas", ordering="idea_count")
     def idea_count(self, user: User) -> int:

@@ -165,6 +165,41 @@ def test_deactivate_action_blocks_tokens_at_once_and_is_logged(staff_client, own
     assert LogEntry.objects.filter(object_id=owner.pk, action_flag=CHANGE).count() == 2
 
 
+@pytest.mark.parametrize("how", ["delete page", "delete action"])
+def test_deleting_an_account_erases_it_like_erase_user(staff_client, superuser, owner, outsider, how):
+    """No admin log line or reveal reason about the account or its ideas survives; one anonymous line does."""
+    from audit.models import NoteReveal
+    from audit.services import ERASED_REASON, note_reveal_record
+    from ideas.models import Idea, IdeaNoteToken, IdeaRevision
+    from ideas.services import idea_create, idea_update
+
+    idea = idea_create(owner=owner, title="Secret title", notes="private words")
+    idea_update(owner=owner, idea_id=idea.pk, changes={"notes": "newer words"})
+    staff_client.post(
+        reverse("admin:ideas_idea_change", args=[idea.pk]),
+        {"title": "Secret title 2", "stage": "idea", "priority": "medium", "tags": "", "due_date": ""},
+    )
+    note_reveal_record(staff=superuser, idea_id=idea.pk, reason="Case 12: Ada Lovelace reported")
+    assert LogEntry.objects.filter(object_repr="Secret title 2").exists()
+
+    if how == "delete page":
+        response = staff_client.post(reverse("admin:accounts_user_delete", args=[owner.pk]), {"post": "yes"})
+    else:
+        response = staff_client.post(
+            CHANGELIST, {"action": "delete_selected", "_selected_action": [owner.pk], "post": "yes"}
+        )
+    assert response.status_code == 302
+
+    assert not User.objects.filter(pk=owner.pk).exists()
+    assert not Idea.objects.filter(user_id=owner.pk).exists()
+    assert not IdeaRevision.objects.filter(owner_id=owner.pk).exists()
+    assert not IdeaNoteToken.objects.filter(owner_id=owner.pk).exists()
+    assert list(LogEntry.objects.values_list("object_id", "object_repr")) == [(None, "(erased account)")]
+    assert LogEntry.objects.get().user == superuser
+    assert NoteReveal.objects.get().reason == ERASED_REASON
+    assert User.objects.filter(pk=outsider.pk).exists()
+
+
 def test_staff_cannot_deactivate_themselves(staff_client, superuser):
     response = staff_client.post(
         CHANGELIST, {"action": "deactivate_users", "_selected_action": [superuser.pk]}, follow=True
