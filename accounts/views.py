@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts import schema as _schema  # noqa: F401 - registers the request body's OpenAPI extension
 from accounts.models import User
 from accounts.privacy_views import UserErasureMixin
 from accounts.serializers import UserProfileUpdateSerializer, UserSerializer

@@ -22,15 +22,15 @@ _CONTROL_RE = re.compile(rf"[{_CONTROL}\ud800-\udfff]")
 _NOTES_CONTROL_RE = re.compile(rf"[{_NOTES_CONTROL}\ud800-\udfff]")
 
 
-def _trimmed_pattern(max_chars: int) -> str:
+def trimmed_pattern(max_chars: int) -> str:
     """A regex for text that is 1..max_chars long once surrounding whitespace is trimmed."""
     edge_space = rf"[^\S{_CONTROL}]*"
     solid = rf"[^\s{_CONTROL}]"
     return rf"^{edge_space}{solid}(?:[^{_CONTROL}]{{0,{max_chars - 2}}}{solid})?{edge_space}$"
 
 
-TITLE_PATTERN = _trimmed_pattern(TITLE_MAX_CHARS)
-TAG_PATTERN = _trimmed_pattern(TAG_MAX_CHARS)
+TITLE_PATTERN = trimmed_pattern(TITLE_MAX_CHARS)
+TAG_PATTERN = trimmed_pattern(TAG_MAX_CHARS)
 NOTES_PATTERN = rf"^[^{_NOTES_CONTROL}]*$"
 PLAIN_TEXT_PATTERN = rf"^[^{_CONTROL}]*$"
 # RFC 3339 with a mandatory offset; years 1000-9998 so every value has a UTC equivalent.

@@ -117,3 +117,18 @@ def test_users_me_is_in_the_openapi_document(api_client):
     request_schema = patch["requestBody"]["content"]["application/json"]["schema"]
     assert "401" in patch["responses"] and "400" in patch["responses"]
     assert request_schema
+
+
+def test_patch_body_schema_is_as_strict_as_the_server(api_client):
+    """Other fields and blank or control-character names are refused, so the schema says so."""
+    import re
+
+    schema = api_client.get("/api/schema?format=json", HTTP_ACCEPT="application/json").json()
+    operation = schema["paths"]["/api/v1/users/me"]["patch"]
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    body = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert body["additionalProperties"] is False
+    pattern = re.compile(body["properties"]["name"]["pattern"])
+    assert pattern.search("  Ada King ") and pattern.search("x" * 255 + "  ")
+    for refused in ("", "   ", "Ada\x07", "x" * 256):
+        assert not pattern.search(refused)

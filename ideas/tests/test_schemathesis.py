@@ -23,8 +23,10 @@ MAX_EXAMPLES = 30
 
 # The document as the app serves it (no database needed), limited to the ideas operations
 # (ideas, their revisions and bulk changes, tags and tag operations, the trash).
-schema = schemathesis.openapi.from_wsgi("/api/schema?format=json", application).include(
-    path_regex=r"^/api/v1/(\{user_id\}/ideas|ideas|tags|trash)"
+schema = (
+    schemathesis.openapi.from_wsgi("/api/schema?format=json", application)
+    .include(path_regex=r"^/api/v1/(\{user_id\}/ideas|ideas|tags|trash|users/me)")
+    .exclude(path="/api/v1/users/me", method="DELETE")
 )
 
 
