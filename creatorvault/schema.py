@@ -188,6 +188,61 @@ def _error_statuses(path: str, operation: dict[str, Any]) -> list[int]:
     return sorted(set(statuses))
 
 
+# The probes of `creatorvault.health` are plain Django views, invisible to drf-spectacular; the
+# document describes them here so that it covers every path served. No token, no rate limit.
+HEALTH_OPERATIONS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "/health": ("health", "Liveness: the process answers; touches nothing else.", {"status": "ok"}),
+    "/health/db": (
+        "health_db",
+        "The database answers a trivial query (503 `DATABASE_ERROR` when it does not).",
+        {"status": "ok", "database": "ok", "latency_ms": 0.42},
+    ),
+    "/health/ready": (
+        "health_ready",
+        "Ready to serve: the database answers and every migration is applied "
+        "(503 `DATABASE_ERROR` otherwise).",
+        {"status": "ready", "database": "ok", "migrations": "applied"},
+    ),
+}
+
+
+def _health_paths() -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for path, (operation_id, description, example) in HEALTH_OPERATIONS.items():
+        data_schema = {
+            "type": "object",
+            "required": sorted(example),
+            "properties": {
+                name: {"type": "number" if isinstance(value, float) else "string"}
+                for name, value in example.items()
+            },
+        }
+        responses: dict[str, Any] = {
+            "200": {
+                "description": "Healthy.",
+                "content": {
+                    "application/json": {
+                        "schema": _wrap_success(data_schema),
+                        "example": {"success": True, "data": example, "meta": EXAMPLE_META},
+                    }
+                },
+            },
+            "405": _error_response(405),
+        }
+        if path != "/health":
+            responses["503"] = _error_response(503)
+        operation = {
+            "operationId": operation_id,
+            "summary": description.split(":")[0].split(" (")[0],
+            "description": f"{description} No token needed; not rate-limited.",
+            "tags": ["health"],
+            "security": [],
+            "responses": responses,
+        }
+        paths[path] = {"get": operation}
+    return paths
+
+
 def envelope_hook(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """drf-spectacular post-processing hook: envelopes, error responses, description."""
     result.setdefault("info", {})["description"] = DESCRIPTION.strip()
@@ -219,4 +274,5 @@ def envelope_hook(result: dict[str, Any], generator: Any, request: Any, public: 
                             }
             for status in _error_statuses(path, operation):
                 responses.setdefault(str(status), _error_response(status))
+    result["paths"].update(_health_paths())
     return result

@@ -29,6 +29,8 @@ def test_schema_declares_bearer_scheme_and_envelopes(api_client: APIClient) -> N
     ):
         assert code in schema["info"]["description"]
     for path, operations in schema["paths"].items():
+        if path.startswith("/health"):
+            continue  # probes: no token (test_health_probes_are_documented_without_security)
         for method, operation in operations.items():
             assert operation["security"] == [{"BearerAuth": []}], (method, path)
             responses = operation["responses"]
@@ -47,3 +49,16 @@ def test_docs_are_served_from_bundled_assets(api_client: APIClient) -> None:
     redoc = api_client.get("/redoc/")
     assert redoc.status_code == 200
     assert "cdn" not in redoc.content.decode().lower()
+
+
+def test_health_probes_are_documented_without_security(api_client: APIClient) -> None:
+    """The document covers every path served, the plain-Django probes included, truthfully."""
+    schema = api_client.get("/api/schema?format=json").json()
+    for path in ("/health", "/health/db", "/health/ready"):
+        operation = schema["paths"][path]["get"]
+        assert operation["security"] == []
+        documented = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        data_schema = documented["properties"]["data"]
+        served = api_client.get(path).json()["data"]
+        assert set(served) == set(data_schema["required"]) == set(data_schema["properties"]), path
+    assert "503" in schema["paths"]["/health/ready"]["get"]["responses"]
