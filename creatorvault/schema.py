@@ -13,7 +13,11 @@ from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.response import Response
+
+from creatorvault.renderers import EnvelopeJSONRenderer
 
 ERRORS: dict[int, tuple[str, str]] = {
     400: ("VALIDATION_ERROR", "Bad body, bad query parameter or malformed JSON."),
@@ -109,17 +113,42 @@ class BetterAuthBearerScheme(OpenApiAuthenticationExtension):  # type: ignore[no
         }
 
 
-class SchemaView(SpectacularAPIView):
+class LenientSchemaNegotiation(DefaultContentNegotiation):
+    """Honour `?format=` and `Accept`; an `Accept` naming nothing we serve gets the YAML default.
+
+    A 406 is not in the API's error table, and the document is useful whatever the client asked.
+    """
+
+    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except NotAcceptable:
+            renderer = renderers[0]
+            return renderer, renderer.media_type
+
+
+class EnvelopedErrorsMixin:
+    """Errors of the schema and docs views are the JSON error envelope, not YAML or HTML."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        request = self.request  # type: ignore[attr-defined]
+        request.accepted_renderer = EnvelopeJSONRenderer()
+        request.accepted_media_type = EnvelopeJSONRenderer.media_type
+        response: Response = super().handle_exception(exc)  # type: ignore[misc]
+        return response
+
+
+class SchemaView(EnvelopedErrorsMixin, SpectacularAPIView):
     """`/api/schema`: YAML by default, JSON with `?format=json` or `Accept: application/json`."""
 
-    content_negotiation_class = DefaultContentNegotiation
+    content_negotiation_class = LenientSchemaNegotiation
 
 
-class DocsView(SpectacularSwaggerView):
+class DocsView(EnvelopedErrorsMixin, SpectacularSwaggerView):
     """`/docs`: Swagger UI, served from the sidecar's bundled assets (no CDN)."""
 
 
-class RedocView(SpectacularRedocView):
+class RedocView(EnvelopedErrorsMixin, SpectacularRedocView):
     """`/redoc`: ReDoc, served from the sidecar's bundled assets."""
 
 

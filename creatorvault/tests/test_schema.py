@@ -62,3 +62,20 @@ def test_health_probes_are_documented_without_security(api_client: APIClient) ->
         served = api_client.get(path).json()["data"]
         assert set(served) == set(data_schema["required"]) == set(data_schema["properties"]), path
     assert "503" in schema["paths"]["/health/ready"]["get"]["responses"]
+
+
+@pytest.mark.parametrize("path", ["/api/schema", "/docs", "/redoc/"])
+def test_schema_and_docs_errors_are_json_envelopes(api_client: APIClient, path: str) -> None:
+    response = api_client.post(path)
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["error"]["code"] == "METHOD_NOT_ALLOWED"
+    assert body["meta"]["request_id"] == response["X-Request-ID"]
+
+
+def test_schema_answers_an_accept_it_cannot_match_with_the_yaml_default(api_client: APIClient) -> None:
+    response = api_client.get("/api/schema", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert response.content.startswith(b"openapi:")
+    assert api_client.get("/api/schema", HTTP_ACCEPT="application/json").json()["openapi"]
