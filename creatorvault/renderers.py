@@ -69,9 +69,11 @@ class JSONOnlyNegotiation(BaseContentNegotiation):
     """The API speaks JSON only: answer JSON whatever `Accept` says, never 406."""
 
     def select_parser(self, request: Any, parsers: Iterable[BaseParser]) -> BaseParser | None:
-        content_type = request.content_type or ""
+        # Compare the media type itself: a substring test took "text/plain; x=application/json"
+        # and "application/jsonx" for JSON.
+        media_type = (request.content_type or "").split(";")[0].strip().lower()
         for parser in parsers:
-            if parser.media_type.split(";")[0] in content_type:
+            if parser.media_type.split(";")[0] == media_type:
                 return parser
         return None
 

@@ -92,9 +92,19 @@ def test_json_edge_cases_never_500(api_client: APIClient, test_urls, raw: bytes)
         assert_error(response, 400, "VALIDATION_ERROR")
 
 
-def test_non_json_content_type_is_validation_error(api_client: APIClient, test_urls) -> None:
-    response = api_client.post("/test/echo", data="title=x", content_type="application/x-www-form-urlencoded")
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/x-www-form-urlencoded", "text/plain; x=application/json", "application/jsonx"],
+)
+def test_non_json_content_type_is_validation_error(api_client: APIClient, test_urls, content_type) -> None:
+    response = api_client.post("/test/echo", data='{"title": "x"}', content_type=content_type)
     assert_error(response, 400, "VALIDATION_ERROR")
+
+
+def test_json_content_type_with_parameters_or_capitals_is_parsed(api_client: APIClient, test_urls) -> None:
+    for content_type in ("application/json; charset=utf-8", "Application/JSON"):
+        response = api_client.post("/test/echo", data='{"a": 1}', content_type=content_type)
+        assert response.status_code == 200, content_type
 
 
 def test_valid_json_is_parsed(api_client: APIClient, test_urls) -> None:
