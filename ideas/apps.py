@@ -8,8 +8,13 @@ class IdeasConfig(AppConfig):
     verbose_name = "Ideas"
 
     def ready(self) -> None:
-        """Register the OpenAPI extension for strict request bodies."""
+        """Register the OpenAPI extension for strict request bodies and SQLite's search function."""
+        from django.db.backends.signals import connection_created
+
         from ideas import (
             checks,  # noqa: F401  (start-up check of sealed notes)
             schema,  # noqa: F401
         )
+        from ideas.selectors import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="ideas.sqlite_functions")

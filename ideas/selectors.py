@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, OrderBy, Q
+from django.db.models import CharField, F, Func, OrderBy, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.fields import BooleanField
 from django.db.models.functions import Lower
@@ -114,11 +114,32 @@ def _search(queryset: IdeaQuerySet, term: str | None, *, owner: Any) -> IdeaQuer
     """
     if not term:
         return queryset
-    query = Q(title__icontains=term)
+    if connection.vendor == "sqlite":
+        # SQLite's LIKE ignores the case of ASCII letters only ("über" would miss "Über"):
+        # compare case-folded text instead (the function comes from `register_sqlite_functions`).
+        queryset = queryset.alias(
+            title_folded=Func(F("title"), function=SQLITE_CASEFOLD, output_field=CharField())
+        )
+        query = Q(title_folded__contains=term.casefold())
+    else:
+        query = Q(title__icontains=term)  # UPPER() on PostgreSQL folds every script
     notes_query = note_search_q(term, owner=owner)
     if notes_query is not None:
         query |= notes_query
     return queryset.filter(query)
+
+
+SQLITE_CASEFOLD = "creatorvault_casefold"
+
+
+def _casefold(value: str | None) -> str | None:
+    return None if value is None else value.casefold()
+
+
+def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """`connection_created` receiver: give SQLite the Unicode case folding `_search` uses."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(SQLITE_CASEFOLD, 1, _casefold, deterministic=True)
 
 
 def idea_list(*, owner: User, params: IdeaListParams) -> IdeaPage:

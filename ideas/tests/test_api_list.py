@@ -71,6 +71,14 @@ def test_filters(owner_client, spread, query, expected):
     assert titles(owner_client, query) == expected
 
 
+@pytest.mark.parametrize("term", ["über", "ÜBER", "CAFÉ", "café", "ΣΟΦΊΑ", "σοφία"])
+def test_search_ignores_case_beyond_ascii(owner_client, owner, term):
+    """SQLite's LIKE folds ASCII only; search must ignore case in every script, on every database."""
+    IdeaFactory.create(user=owner, title="Über Café Σοφία", notes="")
+    IdeaFactory.create(user=owner, title="Unrelated", notes="")
+    assert titles(owner_client, f"search={term}") == ["Über Café Σοφία"]
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
