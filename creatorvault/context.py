@@ -20,7 +20,7 @@ def new_request_id() -> str:
 
 def request_id_from_header(value: str | None) -> str:
     """The caller's request id when it is sane, else a new one."""
-    if value and SANE_REQUEST_ID.match(value):
+    if value and SANE_REQUEST_ID.fullmatch(value):
         return value
     return new_request_id()
 

@@ -181,7 +181,7 @@ def test_sane_client_request_id_is_echoed(api_client: APIClient) -> None:
     assert response.json()["meta"]["request_id"] == "frontend-abc.123:xyz"
 
 
-@pytest.mark.parametrize("bad", ["has space", "x" * 129, "new\nline", "<script>", "ü-unicode"])
+@pytest.mark.parametrize("bad", ["has space", "x" * 129, "new\nline", "<script>", "ü-unicode", "trailing\n"])
 def test_insane_client_request_id_is_replaced(api_client: APIClient, bad: str) -> None:
     response = api_client.get("/health", HTTP_X_REQUEST_ID=bad)
     assert REQUEST_ID.match(response["X-Request-ID"])
