@@ -290,7 +290,10 @@ LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "creatorvault.logging.RequestContextFilter"}},
+    "filters": {
+        "request_context": {"()": "creatorvault.logging.RequestContextFilter"},
+        "strip_query_string": {"()": "creatorvault.logging.StripQueryStringFilter"},
+    },
     "formatters": {"json": {"()": "creatorvault.logging.JSONFormatter"}},
     "handlers": {
         "console": {
@@ -303,7 +306,8 @@ LOGGING = {
     "loggers": {
         # The request middleware writes the one line per request; Django's own duplicates it.
         "django.request": {"level": "CRITICAL", "propagate": True},
-        "django.server": {"level": "WARNING", "propagate": True},
+        # runserver's request lines carry the query string, i.e. search terms: strip it.
+        "django.server": {"level": "WARNING", "propagate": True, "filters": ["strip_query_string"]},
         "django.db.backends": {"level": "WARNING", "propagate": True},
     },
 }

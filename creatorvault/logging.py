@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +17,19 @@ from creatorvault.context import request_id_var, user_id_var
 _RECORD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 # Never logged, whatever a caller passes in `extra`.
 _FORBIDDEN_KEYS = {"authorization", "token", "password", "notes", "search", "body", "cookie"}
+
+
+# The query string of an HTTP request line ("GET /api/v1/ideas?search=words HTTP/1.1").
+_QUERY_STRING = re.compile(r"\?[^\s\"]*")
+
+
+class StripQueryStringFilter(logging.Filter):
+    """Drops query strings (search terms) from the request lines `runserver` logs (`django.server`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
+            record.args = (_QUERY_STRING.sub("", record.args[0]), *record.args[1:])
+        return True
 
 
 class RequestContextFilter(logging.Filter):

@@ -88,6 +88,16 @@ def test_security_log_records_never_carry_the_query_string(api_client: APIClient
     assert security["request"] == "<WSGIRequest: GET '/api/v1/ideas'>"
 
 
+def test_runserver_request_lines_lose_their_query_string(caplog) -> None:
+    """`make run` logs 4xx request lines through django.server, query string (search terms) included."""
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger("django.server").warning(
+        '"%s" %s %s', "GET /api/v1/ideas?search=my-private-words&limit=5 HTTP/1.1", "400", "294"
+    )
+    (record,) = [r for r in caplog.records if r.name == "django.server"]
+    assert record.getMessage() == '"GET /api/v1/ideas HTTP/1.1" 400 294'
+
+
 def test_formatter_drops_forbidden_extra_keys() -> None:
     record = logging.makeLogRecord(
         {"msg": "x", "levelname": "INFO", "notes": "private", "token": "t", "ok": 1}
