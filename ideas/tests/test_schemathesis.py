@@ -44,8 +44,15 @@ def _keep_the_test_connection():
     request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limit(settings):
+    """Hypothesis may call one operation more often than the per-user limit (tested elsewhere)."""
+    settings.RATELIMIT_ENABLE = False
+
+
+# derandomize: the same examples on every run, so CI is repeatable and a failure reproduces.
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_ideas_api_conforms_to_its_schema(case, owner, mint_token):
     if case.path_parameters and "user_id" in case.path_parameters:
         case.path_parameters["user_id"] = owner.pk
