@@ -59,6 +59,11 @@ def _quoted(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+# What the API asks of every read since the trash arrived (`Idea.objects.for_owner`): the floor
+# must ask the same, or it could not use the same (partial, live-only) indexes.
+LIVE = "trashed_at IS NULL"
+
+
 class Workload:
     """Builds every operation from the seeded database."""
 
@@ -93,9 +98,9 @@ class Workload:
     def _list_sql(self, where: str, params: list[Any], *, offset: int) -> dict[str, Any]:
         return {
             "statements": [
-                (f"SELECT count(*) FROM {self.table} WHERE {where}", params),
+                (f"SELECT count(*) FROM {self.table} WHERE {LIVE} AND {where}", params),
                 (
-                    f"SELECT {self.columns} FROM {self.table} WHERE {where} "
+                    f"SELECT {self.columns} FROM {self.table} WHERE {LIVE} AND {where} "
                     f"ORDER BY created_at DESC, id DESC LIMIT {PAGE} OFFSET {offset}",
                     params,
                 ),
@@ -184,7 +189,8 @@ class Workload:
                 {
                     "statements": [
                         (
-                            f"SELECT {self.columns} FROM {self.table} WHERE user_id = %s AND id = %s",
+                            f"SELECT {self.columns} FROM {self.table} "
+                            f"WHERE {LIVE} AND user_id = %s AND id = %s",
                             [user_id, idea_id],
                         )
                     ]
