@@ -43,11 +43,22 @@ def production_problems(settings: dict[str, Any]) -> list[str]:
     return problems
 
 
+def value_problems(settings: dict[str, Any]) -> list[str]:
+    """Return settings whose values make no sense, in any mode."""
+    problems: list[str] = []
+    if settings.get("REVISIONS_KEEP", 1) < 1:
+        problems.append("REVISIONS_KEEP must be at least 1.")
+    if settings.get("TRASH_RETENTION_DAYS", 0) < 0:
+        problems.append("TRASH_RETENTION_DAYS must be at least 0.")
+    return problems
+
+
 def ensure_production_ready(settings: dict[str, Any]) -> None:
-    """Exit with a clear message when production settings are incomplete."""
-    problems = production_problems(settings)
+    """Exit with a clear message when settings are invalid or production settings incomplete."""
+    problems = value_problems(settings) + production_problems(settings)
     if problems:
+        mode = "" if settings.get("DEBUG") else " with DEBUG=False"
         lines = "\n".join(f"  - {problem}" for problem in problems)
         raise SystemExit(
-            f"CreatorVault refuses to start with DEBUG=False:\n{lines}\nSee .env.example for every setting."
+            f"CreatorVault refuses to start{mode}:\n{lines}\nSee .env.example for every setting."
         )

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import empty
 
 from creatorvault.context import request_id_from_header, request_id_var, user_id_var
 from creatorvault.envelope import error_response
@@ -75,18 +76,12 @@ class RequestContextMiddleware:
     def _log(request: HttpRequest, response: HttpResponse, started: float) -> None:
         user_id = user_id_var.get()
         if user_id is None:
-            try:
-                user = request.__dict__.get("user")
-                # Only a user DRF or the session already loaded; never trigger a query here.
-                if user is not None and not hasattr(user, "_wrapped"):
-                    user_id = user.pk if user.is_authenticated else None
-                elif user is not None and getattr(user, "_wrapped", None) is not None:
-                    wrapped = user._wrapped
-                    user_id = (
-                        getattr(wrapped, "pk", None) if getattr(wrapped, "is_authenticated", False) else None
-                    )
-            except Exception:  # noqa: BLE001 - logging must never break a response
-                user_id = None
+            # Outside the API (admin pages): only a user the session already loaded. An unloaded
+            # SimpleLazyObject holds `empty` in `_wrapped`, and reading that triggers no query.
+            user = request.__dict__.get("user")
+            loaded = getattr(user, "_wrapped", user)
+            if loaded is not None and loaded is not empty and getattr(loaded, "is_authenticated", False):
+                user_id = loaded.pk
         status = response.status_code
         level = logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
         logger.log(

@@ -105,3 +105,18 @@ def test_formatter_drops_forbidden_extra_keys() -> None:
     line = json.loads(JSONFormatter().format(record))
     assert "notes" not in line and "token" not in line
     assert line["ok"] == 1
+
+
+def test_admin_requests_log_the_session_user(client, staff_user, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="creatorvault.request")
+    client.force_login(staff_user)
+    assert client.get("/admin/").status_code == 200
+    (line,) = request_lines(caplog)
+    assert line["user_id"] == staff_user.pk
+
+
+def test_anonymous_page_logs_no_user(client, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="creatorvault.request")
+    client.get("/admin/login/")
+    (line,) = request_lines(caplog)
+    assert line["user_id"] is None

@@ -67,6 +67,16 @@ def test_production_refuses_to_start_without_a_secret(missing: str, mentioned: s
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("variable", ["REVISIONS_KEEP=0", "TRASH_RETENTION_DAYS=-1"])
+def test_nonsense_values_refuse_to_start_even_in_debug(variable: str, tmp_path: Path) -> None:
+    name, value = variable.split("=")
+    result = manage("check", STATE_DIR=str(tmp_path), **{name: value})
+    assert result.returncode != 0
+    assert name in result.stderr
+    assert "refuses to start" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_production_refuses_an_insecure_secret_key() -> None:
     result = manage("check", **{**PRODUCTION, "SECRET_KEY": "django-insecure-short"})
     assert result.returncode != 0
