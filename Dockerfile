@@ -29,6 +29,8 @@ COPY --chown=app:app creatorvault ./creatorvault
 COPY --chown=app:app accounts ./accounts
 COPY --chown=app:app ideas ./ideas
 COPY --chown=app:app audit ./audit
+COPY --chown=app:app privacy ./privacy
+COPY --chown=app:app backoffice ./backoffice
 COPY --chown=app:app templates ./templates
 # Static files are collected at build time with throwaway settings that satisfy the production
 # checks; none of these values reach the final image's environment.

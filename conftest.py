@@ -1,12 +1,21 @@
-"""Fixtures shared by every app's tests: an owner, an outsider, a staff user, API clients."""
+"""Fixtures shared by every app's tests: an owner, an outsider, a staff user, API clients, ideas.
+
+Helpers that are not fixtures live in each app's `tests/helpers.py`.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.tests.factories import StaffUserFactory, UserFactory
+from ideas.models import Idea
+from ideas.tests.factories import IdeaFactory
+from ideas.tests.helpers import KEY_OLD
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +26,23 @@ def _isolated_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _generous_rate_limit(settings):
+    """Limits that never cut a test short; the rate-limit tests set their own."""
+    settings.RATELIMIT_USER = "100000/m"
+    settings.RATELIMIT_ANON = "100000/m"
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    """Skip, with the reason shown, tests marked `postgres` when the suite runs on SQLite."""
+    if request.node.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
 
 
 @pytest.fixture
@@ -81,3 +107,33 @@ def client_for(mint_token):
         return client
 
     return make
+
+
+@pytest.fixture
+def owner_client(client_for, owner: User) -> APIClient:
+    """The owner's client, with a real Bearer token."""
+    return client_for(owner)
+
+
+@pytest.fixture
+def outsider_client(client_for, outsider: User) -> APIClient:
+    """The outsider's client, with a real Bearer token."""
+    return client_for(outsider)
+
+
+@pytest.fixture
+def make_idea(owner: User) -> Callable[..., Idea]:
+    """`make_idea(**fields)`: an idea of the owner's (or of `user=`)."""
+
+    def make(**fields: Any) -> Idea:
+        fields.setdefault("user", owner)
+        return IdeaFactory.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def sealing_keys(settings) -> Any:
+    """Seal with KEY_OLD (tests rotate to KEY_NEW)."""
+    settings.ENCRYPTION_KEYS = [KEY_OLD]
+    return settings

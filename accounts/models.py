@@ -10,6 +10,7 @@ from django.db import models
 
 # Better Auth ids are 32 URL-safe characters; staff accounts get one of the same shape.
 GENERATED_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+NAME_MAX_LENGTH = 255
 
 
 def generate_user_id() -> str:
@@ -48,7 +49,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     id = models.CharField(primary_key=True, max_length=255, default=generate_user_id, editable=False)
     email = models.EmailField(unique=True, max_length=254)
-    name = models.CharField(max_length=255, blank=True, default="")
+    name = models.CharField(max_length=NAME_MAX_LENGTH, blank=True, default="")
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,13 +7,11 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
-from accounts.models import User
+from accounts.models import NAME_MAX_LENGTH, User
 from accounts.selectors import user_get
-from creatorvault.errors import Conflict, ValidationFailed
+from creatorvault.errors import Conflict, ValidationFailed, field_error
 
 logger = logging.getLogger("accounts.services")
-
-NAME_MAX_LENGTH = User._meta.get_field("name").max_length or 255
 
 
 def _clean_name(name: str) -> str:
@@ -89,7 +87,7 @@ def user_update_profile(*, user: User, name: str) -> User:
     if not cleaned:
         raise ValidationFailed(
             "Name must not be blank",
-            details=[{"field": "name", "message": "This field may not be blank.", "type": "blank"}],
+            details=[field_error("name", "This field may not be blank.", "blank")],
         )
     if cleaned != user.name:
         user.name = cleaned
@@ -97,8 +95,7 @@ def user_update_profile(*, user: User, name: str) -> User:
     return user
 
 
-# --- Moderation (backoffice) --------------------------------------------------------------------
-# Appended by the backoffice work: the admin's deactivate/reactivate actions call these.
+# --- Moderation (the backoffice's deactivate/reactivate actions call these) ---------------------
 
 
 @transaction.atomic

@@ -38,12 +38,12 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from ideas.filters import IdeaListParams  # noqa: E402
+from ideas.api.serializers.ideas import IdeaSerializer  # noqa: E402
 from ideas.models import Idea  # noqa: E402
-from ideas.notes import note_index_sync  # noqa: E402
-from ideas.selectors import idea_list  # noqa: E402
-from ideas.serializers import IdeaSerializer  # noqa: E402
-from ideas.services import idea_create  # noqa: E402
+from ideas.selectors.ideas import idea_list  # noqa: E402
+from ideas.selectors.params import IdeaListParams  # noqa: E402
+from ideas.services.ideas import idea_create  # noqa: E402
+from ideas.services.notes import idea_save, notes_seal_into  # noqa: E402
 
 WORDS = [
     "research",
@@ -96,14 +96,11 @@ def bench(ideas: int, chars: int, rounds: int) -> dict[str, dict[str, float]]:
 
     def create_sealed_no_index(n: int) -> None:
         idea = Idea(user=sealed_user, title=f"Idea {n}")
-        idea.notes = note_text(n, chars)
+        notes_seal_into(idea, note_text(n, chars))
         idea.save(force_insert=True)
 
     def create_sealed(n: int) -> None:
-        idea = Idea(user=sealed_user, title=f"Idea {n}")
-        idea.notes = note_text(n, chars)
-        idea.save(force_insert=True)
-        note_index_sync(idea)
+        idea_save(Idea(user=sealed_user, title=f"Idea {n}"), notes=note_text(n, chars), create=True)
 
     def create_service(n: int) -> None:
         idea_create(owner=service_user, title=f"Idea {n}", notes=note_text(n, chars))
@@ -129,7 +126,7 @@ def bench(ideas: int, chars: int, rounds: int) -> dict[str, dict[str, float]]:
 
     def list_service() -> None:
         result = idea_list(owner=service_user, params=page)
-        _ = IdeaSerializer(result.ideas, many=True).data
+        _ = IdeaSerializer(result.items, many=True).data
 
     listers: dict[str, Callable[[], None]] = {
         "plain": list_plain,

@@ -51,8 +51,8 @@ def _notes_storage() -> str:
 def build_idea(row: dataset.IdeaRow, *, idea_id: uuid.UUID | None = None) -> tuple[models.Model, list[Any]]:
     """An unsaved `Idea` for `row`, plus the unsaved rows that go with it (the notes' word index).
 
-    Uses the project's own note helpers when notes are sealed (`notes_seal`, and the same hashing
-    as `note_index_rows`), so the seeded rows are exactly what the service layer would write. The
+    Uses the one writer of notes when notes are sealed (`ideas.services.notes.notes_prepare`), so
+    the seeded rows are exactly what the service layer would write. The
     word-index rows come back as `IndexRow` tuples rather than model instances: there are ~40 per
     idea, and building millions of model instances would dominate the seeding time.
     """
@@ -69,17 +69,11 @@ def build_idea(row: dataset.IdeaRow, *, idea_id: uuid.UUID | None = None) -> tup
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
-    if _notes_storage() == "sealed":
-        from ideas import sealing
-        from ideas.notes import notes_seal
+    from ideas.services.notes import notes_prepare
 
-        notes_seal(idea, row.notes)
-        if not row.notes:
-            return idea, []
-        hashes = sealing.note_word_hashes(row.notes, owner_id=idea.user_id, key_id=idea.notes_key_id or None)
-        return idea, [IndexRow(idea.user_id, idea.pk, h) for h in sorted(hashes)]
-    idea.notes = row.notes
-    return idea, []
+    prepared = notes_prepare(idea_id=idea.pk, owner_id=idea.user_id, text=row.notes)
+    idea.notes_sealed, idea.notes_key_id = prepared.sealed, prepared.key_id
+    return idea, [IndexRow(idea.user_id, idea.pk, h) for h in prepared.word_hashes]
 
 
 class IndexRow(NamedTuple):

@@ -162,10 +162,10 @@ class Workload:
         """The search condition: title substring, plus notes (substring, or the sealed word index)."""
         like = f"%{term}%"
         if seed._notes_storage() == "sealed":
-            from ideas import sealing
+            from creatorvault import sealing
             from ideas.models import IdeaNoteToken
 
-            groups = sealing.search_term_hashes(term, owner_id=self.heavy) or []
+            groups = sealing.search_term_hashes(term, scope=self.heavy) or []
             hashes = [h for group in groups for h in group]
             tokens = _quoted(IdeaNoteToken._meta.db_table)
             where = (

@@ -32,8 +32,10 @@ ALLOWED_HOSTS: list[str] = env.list(
 PROBE_HOSTS = ["127.0.0.1", "localhost"]
 
 INSTALLED_APPS = [
-    # The admin, with CreatorVault's branded, rate-limited site as the default (creatorvault/admin_site.py).
-    "creatorvault.admin_apps.CreatorVaultAdminConfig",
+    # The backoffice first, so its templates override the admin's; then the admin itself, with the
+    # backoffice's branded, rate-limited site as the default site (backoffice/apps.py).
+    "backoffice",
+    "backoffice.apps.AdminSiteConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "accounts",
     "ideas",
     "audit",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -184,7 +187,7 @@ ENCRYPTION_DEV_KEYS: bool = DEBUG and not ENCRYPTION_KEYS
 # Rows per transaction for `rotate_encryption_key` and the sealing data migration.
 ENCRYPTION_BATCH_SIZE: int = env.int("ENCRYPTION_BATCH_SIZE", default=500)
 
-# --- Safety nets (trash, revision history) ------------------------------------------------------
+# --- Trash and revision history ---------------------------------------------------------------
 # Revisions kept per idea (the newest ones; older ones are deleted as new ones arrive). At least 1.
 REVISIONS_KEEP: int = env.int("REVISIONS_KEEP", default=50)
 # `manage.py purge_trash` destroys ideas trashed longer ago than this, unless told --older-than.
@@ -194,11 +197,11 @@ TRASH_RETENTION_DAYS: int = env.int("TRASH_RETENTION_DAYS", default=30)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.BetterAuthJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["creatorvault.renderers.EnvelopeJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["creatorvault.renderers.BoundedJSONParser"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "creatorvault.renderers.JSONOnlyNegotiation",
+    "DEFAULT_RENDERER_CLASSES": ["creatorvault.api.renderers.EnvelopeJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["creatorvault.api.renderers.BoundedJSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "creatorvault.api.renderers.JSONOnlyNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "creatorvault.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "creatorvault.api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
@@ -226,7 +229,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "creatorvault.schema.envelope_hook",
+        "creatorvault.api.openapi.envelope_hook",
     ],
 }
 

@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from creatorvault import health
-from creatorvault.schema import DocsView, RedocView, SchemaView
+from creatorvault.api.openapi import DocsView, RedocView, SchemaView
 from creatorvault.views import index
 
 urlpatterns = [
@@ -18,8 +18,8 @@ urlpatterns = [
     re_path(r"^redoc/?$", RedocView.as_view(url_name="schema"), name="redoc"),
     path("admin", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("accounts.urls")),
-    path("api/v1/", include("ideas.urls")),
+    path("api/v1/", include("privacy.api.urls")),
+    path("api/v1/", include("ideas.api.urls")),
 ]
 
 handler400 = "creatorvault.views.bad_request"

@@ -8,6 +8,40 @@ from __future__ import annotations
 
 from typing import Any
 
+from creatorvault.context import request_id_var
+
+
+def field_error(field: str, message: str, type: str = "invalid") -> dict[str, str]:
+    """One entry of an error's `details`: which field, what is wrong, a short machine-readable type."""
+    return {"field": field, "message": message, "type": type}
+
+
+def summarise(details: list[dict[str, Any]]) -> str:
+    """One readable sentence for an error's `message` from its details ("Title is required")."""
+    if not details:
+        return "The request is not valid."
+    first = details[0]
+    label = first["field"].split(".")[0].replace("_", " ").capitalize()
+    if first["type"] == "required":
+        summary = f"{label} is required"
+    elif first["field"] == "body":
+        summary = first["message"].rstrip(".")
+    else:
+        summary = f"{label}: {first['message'].rstrip('.')}"
+    if len(details) > 1:
+        summary += f" (and {len(details) - 1} more problem{'s' if len(details) > 2 else ''})"
+    return summary
+
+
+def with_request_id(message: str) -> str:
+    """`message`, asking the reader to quote the current request id (for errors only logs explain)."""
+    return f"{message} Quote request id {request_id_var.get()} when reporting it."
+
+
+def internal_error_message() -> str:
+    """The message of every 500: no detail, only the request id to quote."""
+    return with_request_id("An unexpected error occurred.")
+
 
 class ApplicationError(Exception):
     """Base of every expected failure, rendered as the error envelope."""
@@ -28,6 +62,11 @@ class ValidationFailed(ApplicationError):
     code = "VALIDATION_ERROR"
     status = 400
     default_message = "The request is not valid."
+
+    @classmethod
+    def of(cls, details: list[dict[str, Any]]) -> ValidationFailed:
+        """The error for `details`, its message summarising them."""
+        return cls(summarise(details), details=details)
 
 
 class NotFound(ApplicationError):

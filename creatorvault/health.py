@@ -9,8 +9,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
 
+from creatorvault.database import is_database_outage
 from creatorvault.envelope import error_response, success_body
-from creatorvault.exceptions import is_database_outage
 from creatorvault.views import read_only_endpoint
 
 logger = logging.getLogger("creatorvault.health")

@@ -12,8 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import empty
 
 from creatorvault.context import request_id_from_header, request_id_var, user_id_var
+from creatorvault.database import is_database_outage
 from creatorvault.envelope import error_response
-from creatorvault.exceptions import is_database_outage
+from creatorvault.errors import internal_error_message
 
 logger = logging.getLogger("creatorvault.request")
 error_logger = logging.getLogger("creatorvault.errors")
@@ -57,7 +58,7 @@ class RequestContextMiddleware:
         return error_response(
             500,
             "INTERNAL_ERROR",
-            f"An unexpected error occurred. Quote request id {request_id_var.get()} when reporting it.",
+            internal_error_message(),
         )
 
     @staticmethod

@@ -23,7 +23,8 @@ def _user_key(group: str, request: HttpRequest) -> str:
     return f"user:{request.ratelimit_user_id}"  # type: ignore[attr-defined]
 
 
-def _ip_key(group: str, request: HttpRequest) -> str:
+def client_ip_key(group: str, request: HttpRequest) -> str:
+    """django-ratelimit key of the client's address (`REMOTE_ADDR`: the proxy must set the real one)."""
     return f"ip:{request.META.get('REMOTE_ADDR') or 'unknown'}"
 
 
@@ -33,7 +34,7 @@ def enforce_api_rate_limit(request: HttpRequest, *, user_id: str | None) -> None
         request.ratelimit_user_id = user_id  # type: ignore[attr-defined]
         group, key, rate = "api:user", _user_key, settings.RATELIMIT_USER
     else:
-        group, key, rate = "api:anon", _ip_key, settings.RATELIMIT_ANON
+        group, key, rate = "api:anon", client_ip_key, settings.RATELIMIT_ANON
     try:
         usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
     except Exception as exc:  # noqa: BLE001 - the cache being down must never fail a request

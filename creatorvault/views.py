@@ -11,9 +11,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
-from creatorvault.context import request_id_var
+from creatorvault.database import is_database_outage
 from creatorvault.envelope import error_response
-from creatorvault.exceptions import is_database_outage
+from creatorvault.errors import internal_error_message
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -66,5 +66,5 @@ def server_error(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonRespons
     return error_response(
         500,
         "INTERNAL_ERROR",
-        f"An unexpected error occurred. Quote request id {request_id_var.get()} when reporting it.",
+        internal_error_message(),
     )

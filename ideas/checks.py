@@ -4,9 +4,8 @@
 refuse to go on), and `ensure_sealed_data_readable` runs it when a WSGI/ASGI worker boots, so
 gunicorn refuses to start rather than failing request by request later.
 
-The database part is one cheap indexed query. It is skipped when the ideas table or its sealed
-columns do not exist yet (a fresh `migrate`) or when the database is unreachable (the health
-endpoints report that; a process must still be able to start and say so).
+The database part is one cheap indexed query per sealed model
+(`ideas.selectors.notes.key_ids_in_use_but_not_configured`).
 """
 
 from __future__ import annotations
@@ -17,41 +16,10 @@ from typing import Any
 from django.apps import AppConfig
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, connection
+from django.db import connection
 
-from ideas import sealing
-
-
-def key_ids_in_use_but_not_configured(configured: Sequence[str]) -> list[str]:
-    """Key ids that sealed values in the database name but `configured` lacks (at most ten).
-
-    Looks at every model with sealed notes (`ideas.key_rotation.sealed_models`) whose table and
-    key-id column exist; one indexed query per model.
-    """
-    from ideas.key_rotation import sealed_models
-
-    unknown: set[str] = set()
-    try:
-        with connection.cursor() as cursor:
-            tables = set(connection.introspection.table_names(cursor))
-            for model in sealed_models():
-                table = model._meta.db_table
-                if table not in tables:
-                    continue
-                columns = {col.name for col in connection.introspection.get_table_description(cursor, table)}
-                if "notes_key_id" not in columns:
-                    continue  # the sealing migration has not run yet
-                found = (
-                    model._default_manager.exclude(notes_key_id="")
-                    .exclude(notes_key_id__in=list(configured))
-                    .order_by("notes_key_id")
-                    .values_list("notes_key_id", flat=True)
-                    .distinct()[:10]
-                )
-                unknown.update(found)
-    except DatabaseError:
-        return []
-    return sorted(unknown)[:10]
+from creatorvault import sealing
+from ideas.selectors.notes import key_ids_in_use_but_not_configured
 
 
 def encryption_problems() -> list[str]:

@@ -10,8 +10,6 @@ import pytest
 import redis
 from rest_framework.test import APIClient
 
-from accounts.tests.factories import UserFactory
-
 pytestmark = pytest.mark.django_db
 
 ME = "/api/v1/users/me"
@@ -119,11 +117,10 @@ def test_cache_down_still_serves_and_logs(client_for, owner, settings, caplog) -
     assert any("cache unavailable" in record.getMessage() for record in caplog.records)
 
 
-def test_rate_limited_response_is_never_403(client_for, settings) -> None:
+def test_rate_limited_response_is_never_403(client_for, owner, settings) -> None:
     """django-ratelimit's exception is a PermissionDenied; it must come out as 429."""
     settings.RATELIMIT_USER = "1/m"
-    user = UserFactory.create()
-    client = client_for(user)
+    client = client_for(owner)
     client.get(ME)
     response = client.get(ME)
     assert response.status_code == 429

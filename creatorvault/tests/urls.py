@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.urls import urlpatterns as real_urlpatterns
-from creatorvault.api import ApiView
+from creatorvault.api.views import ApiView
 
 
 class BoomView(ApiView):

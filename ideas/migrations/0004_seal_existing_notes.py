@@ -14,7 +14,8 @@ its disk may be imaged.
 from django.conf import settings
 from django.db import migrations, transaction
 
-from ideas import sealing
+from creatorvault.sealing import key_ring
+from ideas.models.sealed import notes_open_value, notes_seal_value, notes_word_hashes
 
 
 def _batch_size():
@@ -25,7 +26,7 @@ def seal_plain_notes(apps, schema_editor):
     Idea = apps.get_model("ideas", "Idea")
     IdeaNoteToken = apps.get_model("ideas", "IdeaNoteToken")
     db = schema_editor.connection.alias
-    key_id = sealing.key_ring().current_id
+    key_id = key_ring().current_id
     while True:
         with transaction.atomic(using=db):
             rows = list(
@@ -40,12 +41,12 @@ def seal_plain_notes(apps, schema_editor):
             tokens = []
             for idea in rows:
                 plain = idea.notes
-                idea.notes_sealed = sealing.seal(plain, idea_id=idea.pk, owner_id=idea.user_id, key_id=key_id)
+                idea.notes_sealed = notes_seal_value(plain, idea_id=idea.pk, owner_id=idea.user_id, key_id=key_id)
                 idea.notes_key_id = key_id
                 idea.notes = ""
                 tokens.extend(
                     IdeaNoteToken(owner_id=idea.user_id, idea_id=idea.pk, token_hash=token)
-                    for token in sorted(sealing.note_word_hashes(plain, owner_id=idea.user_id, key_id=key_id))
+                    for token in sorted(notes_word_hashes(plain, owner_id=idea.user_id, key_id=key_id))
                 )
             Idea.objects.using(db).bulk_update(rows, ["notes_sealed", "notes_key_id", "notes"])
             IdeaNoteToken.objects.using(db).filter(idea_id__in=[idea.pk for idea in rows]).delete()
@@ -67,7 +68,7 @@ def open_sealed_notes(apps, schema_editor):
             if not rows:
                 break
             for idea in rows:
-                idea.notes = sealing.unseal(idea.notes_sealed, idea_id=idea.pk, owner_id=idea.user_id)
+                idea.notes = notes_open_value(idea.notes_sealed, idea_id=idea.pk, owner_id=idea.user_id)
                 idea.notes_sealed = ""
                 idea.notes_key_id = ""
             Idea.objects.using(db).bulk_update(rows, ["notes_sealed", "notes_key_id", "notes"])

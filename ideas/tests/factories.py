@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import factory
 
 from accounts.tests.factories import UserFactory
 from ideas.models import Idea, Priority, Stage
-from ideas.notes import note_index_sync
+from ideas.services.notes import idea_save
 
 
 class IdeaFactory(factory.django.DjangoModelFactory[Idea]):
-    """A creator's idea with valid, normalised fields (built directly, not through the services)."""
+    """A creator's idea with valid, normalised fields.
+
+    Built directly (any field, any time stamp), but saved through the one writer of notes
+    (`ideas.services.notes.idea_save`), so its notes are sealed and indexed like the services do.
+    """
 
     class Meta:
         model = Idea
-        skip_postgeneration_save = True  # the note index hook writes its own rows
 
     user = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Idea number {n}")
@@ -24,8 +29,14 @@ class IdeaFactory(factory.django.DjangoModelFactory[Idea]):
     priority = Priority.MEDIUM
     due_date = None
 
-    @factory.post_generation
-    def _note_index(obj: Idea, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
-        """Notes set here bypass the services: build their word index as the services would."""
-        if create:
-            note_index_sync(obj)
+    @classmethod
+    def _create(cls, model_class: type[Idea], *args: Any, **kwargs: Any) -> Idea:
+        notes = kwargs.pop("notes", "")
+        idea = model_class(**kwargs)
+        idea_save(idea, notes=notes, create=True)
+        return idea
+
+    @classmethod
+    def _build(cls, model_class: type[Idea], *args: Any, **kwargs: Any) -> Idea:
+        kwargs.pop("notes", "")
+        return model_class(**kwargs)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from ideas.key_rotation import key_usage
+from ideas.selectors.notes import key_usage
 
 
 class Command(BaseCommand):

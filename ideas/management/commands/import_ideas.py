@@ -7,14 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ideas.importing import (
-    FORMATS,
-    ImportFileError,
-    detect_format,
-    ideas_import,
-    import_target_user,
-    read_rows,
-)
+from accounts.selectors import user_find
+from ideas.services.imports import FORMATS, ImportFileError, detect_format, ideas_import, read_rows
 
 PROGRESS_EVERY = 500
 
@@ -43,7 +37,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Read, validate and import in one transaction; report rejected rows; one summary line."""
-        owner = import_target_user(options["user"])
+        owner = user_find(identifier=options["user"])
         if owner is None:
             raise CommandError(f"No user has the id or e-mail {options['user']!r}.")
         path = Path(options["file"])

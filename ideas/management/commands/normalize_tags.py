@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ideas.maintenance import NormalizeReport, tags_normalize_batch
 from ideas.models import Idea
+from ideas.services.tags import NormalizeReport, tags_normalize_batch
 
 MAX_LISTED_IDS = 20
 

@@ -9,7 +9,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ideas.trash import PURGE_BATCH_SIZE, PurgeCounts, retention_cutoff, trash_count_older, trash_purge_older
+from ideas.services.trash import (
+    PURGE_BATCH_SIZE,
+    PurgeCounts,
+    retention_cutoff,
+    trash_count_older,
+    trash_purge_older,
+)
 
 _DURATION = re.compile(r"^\s*(\d{1,6})\s*([dhm]?)\s*$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes", "": "days"}

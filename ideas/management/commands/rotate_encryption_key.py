@@ -7,8 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ideas import sealing
-from ideas.key_rotation import rotation_batch, rotation_dry_run, rotation_pending_count
+from creatorvault import sealing
+from ideas.selectors.notes import rotation_pending_count
+from ideas.services.notes import rotation_batch, rotation_dry_run
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ideas.demo import DEMO_EMAIL_DOMAIN, demo_seed
+from ideas.services.demo import DEMO_EMAIL_DOMAIN, demo_seed
 
 
 class Command(BaseCommand):

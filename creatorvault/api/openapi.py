@@ -1,0 +1,325 @@
+"""OpenAPI: the envelopes, the error table and the docs views, applied to every operation.
+
+Views describe their payloads (the `data` of the envelope) with drf-spectacular as usual; the
+post-processing hook below wraps every JSON success response in the success envelope and adds the
+error responses each operation can answer, so the document tells the truth without each view
+repeating it.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.response import Response
+
+from creatorvault.api.renderers import EnvelopeJSONRenderer
+from creatorvault.api.serializers import TrimmedLineField
+from creatorvault.text import trimmed_pattern
+
+ERRORS: dict[int, tuple[str, str]] = {
+    400: ("VALIDATION_ERROR", "Bad body, bad query parameter or malformed JSON."),
+    401: ("AUTH_ERROR", "No token, bad signature, expired, wrong issuer or audience."),
+    403: ("FORBIDDEN", "The path's user id is not the caller, or the account is disabled."),
+    404: ("NOT_FOUND", "No such resource for this caller."),
+    405: ("METHOD_NOT_ALLOWED", "The path does not support this method."),
+    409: ("CONFLICT", "The write conflicts with the current state."),
+    412: ("PRECONDITION_FAILED", "If-Match names a version that is no longer current."),
+    413: ("PAYLOAD_TOO_LARGE", "The body is over the size limit."),
+    429: ("RATE_LIMIT_EXCEEDED", "Over the rate limit; see Retry-After."),
+    500: ("INTERNAL_ERROR", "A bug. The message carries the request id; never a stack trace."),
+    503: ("DATABASE_ERROR", "The database is unreachable."),
+}
+
+EXAMPLE_META = {"request_id": "req_3f2a9c1d4b5e6f708192a3b4", "timestamp": "2026-01-04T10:30:00Z"}
+
+DESCRIPTION = (
+    """
+The CreatorVault API: a privacy-first content idea manager for creators.
+
+**Authentication.** Every `/api/v1` operation needs `Authorization: Bearer <jwt>`, a token issued
+by Better Auth's `jwt` plugin (EdDSA by default), verified against the Better Auth JWKS.
+
+**Envelopes.** Success: `{"success": true, "data": ..., "meta": {"request_id", "timestamp"}}`.
+Errors: `{"success": false, "error": {"code", "message", "details": [{"field", "message",
+"type"}]}, "meta": ...}`. Every response carries `X-Request-ID` (yours, if you send a sane one).
+
+**Paths** work with and without a trailing slash, without redirects.
+
+| status | code | when |
+| --- | --- | --- |
+"""
+    + "\n".join(f"| {status} | `{code}` | {when} |" for status, (code, when) in ERRORS.items())
+    + """
+
+**Rate limits.** Per authenticated user and per IP for callers without a valid token; a 429 has
+`Retry-After` (seconds).
+"""
+)
+
+META_SCHEMA = {
+    "type": "object",
+    "required": ["request_id", "timestamp"],
+    "properties": {
+        "request_id": {"type": "string", "example": EXAMPLE_META["request_id"]},
+        "timestamp": {"type": "string", "format": "date-time"},
+    },
+}
+ERROR_ENVELOPE_SCHEMA = {
+    "type": "object",
+    "required": ["success", "error", "meta"],
+    "properties": {
+        "success": {"type": "boolean", "enum": [False]},
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "details"],
+            "properties": {
+                "code": {"type": "string", "enum": [code for code, _ in ERRORS.values()]},
+                "message": {"type": "string"},
+                "details": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["field", "message", "type"],
+                        "properties": {
+                            "field": {"type": "string"},
+                            "message": {"type": "string"},
+                            "type": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        },
+        "meta": {"$ref": "#/components/schemas/Meta"},
+    },
+}
+HTTP_METHODS = {"get", "put", "post", "patch", "delete"}
+
+USER_ID = OpenApiParameter(
+    "user_id",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="Must be the caller's own user id; any other answers 403 `FORBIDDEN`.",
+)
+
+
+class StrictInputSerializerExtension(OpenApiSerializerExtension):
+    """Request bodies declare `additionalProperties: false`: unknown fields are refused.
+
+    A trimmed line (`TrimmedLineField`) is described by its pattern alone: its length limits apply
+    after trimming, which `minLength`/`maxLength` cannot say.
+    """
+
+    target_class = "creatorvault.api.serializers.StrictInputSerializer"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        schema: dict[str, Any] = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema["additionalProperties"] = False
+        for name, field in self.target.fields.items():
+            if isinstance(field, TrimmedLineField) and name in schema.get("properties", {}):
+                prop = schema["properties"][name]
+                prop.pop("minLength", None)
+                prop.pop("maxLength", None)
+                prop["pattern"] = trimmed_pattern(field.max_length or 0)
+        return schema
+
+
+class LenientSchemaNegotiation(DefaultContentNegotiation):
+    """Honour `?format=` and `Accept`; an `Accept` naming nothing we serve gets the YAML default.
+
+    A 406 is not in the API's error table, and the document is useful whatever the client asked.
+    """
+
+    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except NotAcceptable:
+            renderer = renderers[0]
+            return renderer, renderer.media_type
+
+
+class EnvelopedErrorsMixin:
+    """Errors of the schema and docs views are the JSON error envelope, not YAML or HTML."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        request = self.request  # type: ignore[attr-defined]
+        request.accepted_renderer = EnvelopeJSONRenderer()
+        request.accepted_media_type = EnvelopeJSONRenderer.media_type
+        response: Response = super().handle_exception(exc)  # type: ignore[misc]
+        return response
+
+
+class SchemaView(EnvelopedErrorsMixin, SpectacularAPIView):
+    """`/api/schema`: YAML by default, JSON with `?format=json` or `Accept: application/json`."""
+
+    content_negotiation_class = LenientSchemaNegotiation
+
+
+class DocsView(EnvelopedErrorsMixin, SpectacularSwaggerView):
+    """`/docs`: Swagger UI, served from the sidecar's bundled assets (no CDN)."""
+
+
+class RedocView(EnvelopedErrorsMixin, SpectacularRedocView):
+    """`/redoc`: ReDoc, served from the sidecar's bundled assets."""
+
+
+def _wrap_success(schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["success", "data", "meta"],
+        "properties": {
+            "success": {"type": "boolean", "enum": [True]},
+            "data": schema,
+            "meta": {"$ref": "#/components/schemas/Meta"},
+        },
+    }
+
+
+def _error_response(status: int) -> dict[str, Any]:
+    code, when = ERRORS[status]
+    response: dict[str, Any] = {
+        "description": when,
+        "content": {
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/ErrorEnvelope"},
+                "example": {
+                    "success": False,
+                    "error": {
+                        "code": code,
+                        "message": when,
+                        "details": (
+                            [{"field": "title", "message": "This field is required.", "type": "required"}]
+                            if status == 400
+                            else []
+                        ),
+                    },
+                    "meta": EXAMPLE_META,
+                },
+            }
+        },
+    }
+    if status == 401:
+        response["headers"] = {
+            "WWW-Authenticate": {"schema": {"type": "string"}, "description": 'Bearer error="invalid_token"'}
+        }
+    if status == 429:
+        response["headers"] = {
+            "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds until the window resets."}
+        }
+    return response
+
+
+#: Operation extension naming error statuses the defaults below cannot infer (such as 409):
+#: `extend_schema(extensions={ERROR_STATUSES_EXTENSION: [409]})`. Removed from the document.
+ERROR_STATUSES_EXTENSION = "x-error-statuses"
+
+
+def _error_statuses(path: str, operation: dict[str, Any]) -> list[int]:
+    statuses = [400, 401, 403, 429, 500, 503, *operation.pop(ERROR_STATUSES_EXTENSION, [])]
+    if "{" in path:
+        statuses.append(404)
+    if "requestBody" in operation:
+        statuses.append(413)
+    if any(
+        p.get("in") == "header" and p.get("name", "").lower() == "if-match"
+        for p in operation.get("parameters", [])
+    ):
+        statuses.append(412)
+    return sorted(set(statuses))
+
+
+# The probes of `creatorvault.health` are plain Django views, invisible to drf-spectacular; the
+# document describes them here so that it covers every path served. No token, no rate limit.
+HEALTH_OPERATIONS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "/health": ("health", "Liveness: the process answers; touches nothing else.", {"status": "ok"}),
+    "/health/db": (
+        "health_db",
+        "The database answers a trivial query (503 `DATABASE_ERROR` when it does not).",
+        {"status": "ok", "database": "ok", "latency_ms": 0.42},
+    ),
+    "/health/ready": (
+        "health_ready",
+        "Ready to serve: the database answers and every migration is applied "
+        "(503 `DATABASE_ERROR` otherwise).",
+        {"status": "ready", "database": "ok", "migrations": "applied"},
+    ),
+}
+
+
+def _health_paths() -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for path, (operation_id, description, example) in HEALTH_OPERATIONS.items():
+        data_schema = {
+            "type": "object",
+            "required": sorted(example),
+            "properties": {
+                name: {"type": "number" if isinstance(value, float) else "string"}
+                for name, value in example.items()
+            },
+        }
+        responses: dict[str, Any] = {
+            "200": {
+                "description": "Healthy.",
+                "content": {
+                    "application/json": {
+                        "schema": _wrap_success(data_schema),
+                        "example": {"success": True, "data": example, "meta": EXAMPLE_META},
+                    }
+                },
+            },
+            "405": _error_response(405),
+        }
+        if path != "/health":
+            responses["503"] = _error_response(503)
+        operation = {
+            "operationId": operation_id,
+            "summary": description.split(":")[0].split(" (")[0],
+            "description": f"{description} No token needed; not rate-limited.",
+            "tags": ["health"],
+            "security": [],
+            "responses": responses,
+        }
+        paths[path] = {"get": operation}
+    return paths
+
+
+def envelope_hook(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: envelopes, error responses, description."""
+    result.setdefault("info", {})["description"] = DESCRIPTION.strip()
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Meta"] = META_SCHEMA
+    schemas["ErrorEnvelope"] = ERROR_ENVELOPE_SCHEMA
+    # Routes accept an optional trailing slash (`/?$`); document the canonical form, without it.
+    result["paths"] = {
+        (path.rstrip("/") if path != "/" else path): operations
+        for path, operations in result.get("paths", {}).items()
+    }
+    for path, operations in result["paths"].items():
+        for method, operation in operations.items():
+            if method not in HTTP_METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            for status, response in responses.items():
+                if not str(status).startswith("2"):
+                    continue
+                for content in response.get("content", {}).values():
+                    if "schema" in content:
+                        content["schema"] = _wrap_success(content["schema"])
+                    for example in content.get("examples", {}).values():
+                        if "value" in example:
+                            example["value"] = {
+                                "success": True,
+                                "data": copy.deepcopy(example["value"]),
+                                "meta": EXAMPLE_META,
+                            }
+            for status in _error_statuses(path, operation):
+                responses.setdefault(str(status), _error_response(status))
+    result["paths"].update(_health_paths())
+    return result

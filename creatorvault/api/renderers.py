@@ -1,0 +1,84 @@
+"""Renderer and parser of the API: every body out is an envelope, every body in is bounded JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import IO, Any
+
+from django.conf import settings
+from rest_framework import exceptions
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+from creatorvault.envelope import success_body
+from creatorvault.errors import PayloadTooLarge
+
+
+class EnvelopeJSONRenderer(JSONRenderer):
+    """Wraps successful payloads in `{"success": true, "data", "meta"}`.
+
+    Error responses come from `creatorvault.api.exceptions` already enveloped (marked `is_envelope`).
+    A 204 has no body.
+    """
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        response = (renderer_context or {}).get("response")
+        if response is not None and response.status_code == 204:
+            return b""
+        if not getattr(response, "is_envelope", False):
+            data = success_body(data)
+        return super().render(data, accepted_media_type, renderer_context)
+
+
+class BoundedJSONParser(JSONParser):
+    """JSON parser that reads at most `API_MAX_BODY_BYTES` (also without a Content-Length)."""
+
+    def parse(
+        self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> Any:
+        limit: int = settings.API_MAX_BODY_BYTES
+        raw = stream.read(limit + 1)
+        if len(raw) > limit:
+            raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise exceptions.ParseError("the body is not valid UTF-8.") from exc
+        try:
+            return json.loads(text, parse_constant=_refuse_constant)
+        except ValueError as exc:
+            raise exceptions.ParseError(f"the body is not valid JSON ({exc}).") from exc
+        except RecursionError as exc:
+            # `[[[[...` a few thousand deep fits well under the size limit and exhausts the
+            # decoder's recursion limit: that is a bad body, not a bug.
+            raise exceptions.ParseError("the body nests JSON arrays or objects too deeply.") from exc
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+class JSONOnlyNegotiation(BaseContentNegotiation):
+    """The API speaks JSON only: answer JSON whatever `Accept` says, never 406."""
+
+    def select_parser(self, request: Any, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        # Compare the media type itself: a substring test took "text/plain; x=application/json"
+        # and "application/jsonx" for JSON.
+        media_type = (request.content_type or "").split(";")[0].strip().lower()
+        for parser in parsers:
+            if parser.media_type.split(";")[0] == media_type:
+                return parser
+        return None
+
+    def select_renderer(
+        self, request: Any, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type

@@ -1,0 +1,71 @@
+"""The base of every API view: authentication, the rate limit, then the API-wide policies.
+
+After authentication and permissions, every view checks that a `{user_id}` in its path is the
+caller's (403 `FORBIDDEN` otherwise, before any data is touched) and refuses query parameters it
+does not read (a view that reads them sets `reads_query_parameters` and parses them itself with
+`creatorvault.api.params`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from creatorvault.api.openapi import USER_ID
+from creatorvault.api.params import refuse_query_parameters
+from creatorvault.context import user_id_var
+from creatorvault.errors import Forbidden
+from creatorvault.ratelimit import enforce_api_rate_limit
+
+
+class ApiView(APIView):
+    """`APIView` that rate-limits by the DRF-authenticated user (or by IP without a valid token)."""
+
+    #: Whether the view reads query parameters (and so checks them itself).
+    reads_query_parameters = False
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """Authenticate, count the request, check permissions, then the path's user id and the query."""
+        try:
+            user = request.user  # runs the authentication
+        except exceptions.APIException:
+            # A bad token counts against the caller's IP, so guessing tokens is limited too.
+            enforce_api_rate_limit(request._request, user_id=None)
+            raise
+        user_id = str(user.pk) if user is not None and user.is_authenticated else None
+        user_id_var.set(user_id)
+        enforce_api_rate_limit(request._request, user_id=user_id)
+        super().initial(request, *args, **kwargs)
+        path_user_id = kwargs.get("user_id")
+        if path_user_id is not None and path_user_id != str(request.user.pk):
+            raise Forbidden("The user id in the path is not the caller's.")
+        if not self.reads_query_parameters:
+            refuse_query_parameters(request.query_params)
+
+    @property
+    def caller(self) -> Any:
+        """The authenticated user (permissions have run, so never anonymous here)."""
+        return cast(AbstractBaseUser, self.request.user)
+
+    def if_match(self) -> str | None:
+        """The request's `If-Match` header, if any."""
+        return self.request.headers.get("If-Match")
+
+
+def user_path_variant(view: type[ApiView], methods: dict[str, str]) -> type[ApiView]:
+    """The same view under `/api/v1/{user_id}/…`, with its own operation ids in the schema.
+
+    `methods` maps each HTTP method to the operation id of the plain view; the variant's
+    operations are `user_<operation id>`, documenting the `user_id` path parameter.
+    """
+    variant = type(f"User{view.__name__}", (view,), {"__doc__": f"{view.__doc__} (user id in the path)"})
+    overrides = {
+        method: extend_schema(operation_id=f"user_{operation_id}", parameters=[USER_ID])
+        for method, operation_id in methods.items()
+    }
+    return cast(type[ApiView], extend_schema_view(**overrides)(variant))

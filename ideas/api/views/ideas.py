@@ -1,0 +1,170 @@
+"""Views of ideas (`/ideas`, `/ideas/{id}`, `/ideas/{id}/stage`): parse, call one service or
+selector, render the result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from creatorvault.api.views import user_path_variant
+from ideas.api import openapi as docs
+from ideas.api.serializers.ideas import (
+    IdeaListSerializer,
+    IdeaSerializer,
+    IdeaStageSerializer,
+    IdeaWriteSerializer,
+)
+from ideas.api.views.base import IdeasApiView, idea_response
+from ideas.selectors.ideas import idea_get, idea_list
+from ideas.selectors.params import parse_idea_list_params
+from ideas.services.ideas import idea_create, idea_replace, idea_set_stage, idea_update
+from ideas.services.trash import idea_trash
+
+IDEAS_TAG = ["ideas"]
+
+
+class IdeaListView(IdeasApiView):
+    """`/ideas`: list and create the caller's ideas."""
+
+    reads_query_parameters = True
+
+    @extend_schema(
+        operation_id="ideas_list",
+        summary="List your ideas",
+        description="Filter, search, sort and paginate the caller's ideas. Unknown or malformed "
+        "parameters are a 400 naming the parameter.",
+        tags=IDEAS_TAG,
+        parameters=docs.LIST_PARAMETERS,
+        responses={200: IdeaListSerializer},
+        examples=[docs.LIST_EXAMPLE],
+    )
+    def get(self, request: Request, **kwargs: Any) -> Response:
+        """A page of the caller's ideas."""
+        params = parse_idea_list_params(dict(request.query_params.lists()))
+        page = idea_list(owner=self.caller, params=params)
+        return Response(IdeaListSerializer({"ideas": page.items, "pagination": page.pagination}).data)
+
+    @extend_schema(
+        operation_id="ideas_create",
+        summary="Create an idea",
+        description="The owner is the caller. Answers 201 with the idea, its `ETag` and its `Location`.",
+        tags=IDEAS_TAG,
+        request=IdeaWriteSerializer,
+        responses={201: IdeaSerializer},
+        parameters=[docs.ETAG, docs.LOCATION],
+        examples=[docs.CREATE_EXAMPLE, docs.IDEA_EXAMPLE],
+    )
+    def post(self, request: Request, **kwargs: Any) -> Response:
+        """Create an idea for the caller."""
+        serializer = IdeaWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        idea = idea_create(owner=self.caller, **serializer.validated_data)
+        return idea_response(idea, status_code=status.HTTP_201_CREATED, Location=self.detail_url(idea))
+
+
+class IdeaDetailView(IdeasApiView):
+    """`/ideas/{id}`: read, replace, update and delete one of the caller's ideas."""
+
+    @extend_schema(
+        operation_id="ideas_retrieve",
+        summary="Get an idea",
+        tags=IDEAS_TAG,
+        parameters=[docs.IDEA_ID, docs.ETAG],
+        responses={200: IdeaSerializer},
+        examples=[docs.IDEA_EXAMPLE],
+    )
+    def get(self, request: Request, id: str, **kwargs: Any) -> Response:
+        """One of the caller's ideas."""
+        return idea_response(idea_get(owner=self.caller, idea_id=id))
+
+    @extend_schema(
+        operation_id="ideas_replace",
+        summary="Replace an idea",
+        description="Full update: `title` is required and every omitted field is reset to its default.",
+        tags=IDEAS_TAG,
+        parameters=[docs.IDEA_ID, docs.IF_MATCH, docs.ETAG],
+        request=IdeaWriteSerializer,
+        responses={200: IdeaSerializer},
+        examples=[docs.CREATE_EXAMPLE, docs.IDEA_EXAMPLE],
+    )
+    def put(self, request: Request, id: str, **kwargs: Any) -> Response:
+        """Replace every writable field of the idea."""
+        serializer = IdeaWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        idea = idea_replace(
+            owner=self.caller, idea_id=id, if_match=self.if_match(), **serializer.validated_data
+        )
+        return idea_response(idea)
+
+    @extend_schema(
+        operation_id="ideas_partial_update",
+        summary="Update an idea",
+        description="Partial update: only the fields sent change.",
+        tags=IDEAS_TAG,
+        parameters=[docs.IDEA_ID, docs.IF_MATCH, docs.ETAG],
+        request=IdeaWriteSerializer,
+        responses={200: IdeaSerializer},
+        examples=[docs.PATCH_EXAMPLE, docs.IDEA_EXAMPLE],
+    )
+    def patch(self, request: Request, id: str, **kwargs: Any) -> Response:
+        """Change the fields sent."""
+        serializer = IdeaWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        idea = idea_update(
+            owner=self.caller, idea_id=id, changes=serializer.validated_data, if_match=self.if_match()
+        )
+        return idea_response(idea)
+
+    @extend_schema(
+        operation_id="ideas_destroy",
+        summary="Delete an idea (to the trash)",
+        description="Moves the idea to the trash: it vanishes from lists, detail, tags and search, and "
+        "`POST /api/v1/trash/{id}/restore` brings it back unchanged until it is purged "
+        "(`DELETE /api/v1/trash/{id}`, or the retention period runs out).",
+        tags=IDEAS_TAG,
+        parameters=[docs.IDEA_ID, docs.IF_MATCH],
+        responses={204: None},
+    )
+    def delete(self, request: Request, id: str, **kwargs: Any) -> Response:
+        """Move the idea to the trash."""
+        idea_trash(owner=self.caller, idea_id=id, if_match=self.if_match())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class IdeaStageView(IdeasApiView):
+    """`/ideas/{id}/stage`: move an idea along the pipeline."""
+
+    @extend_schema(
+        operation_id="ideas_stage_update",
+        summary="Change an idea's stage",
+        tags=IDEAS_TAG,
+        parameters=[docs.IDEA_ID, docs.IF_MATCH, docs.ETAG],
+        request=IdeaStageSerializer,
+        responses={200: IdeaSerializer},
+        examples=[docs.STAGE_EXAMPLE, docs.IDEA_EXAMPLE],
+    )
+    def patch(self, request: Request, id: str, **kwargs: Any) -> Response:
+        """Set the stage only."""
+        serializer = IdeaStageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        idea = idea_set_stage(
+            owner=self.caller, idea_id=id, stage=serializer.validated_data["stage"], if_match=self.if_match()
+        )
+        return idea_response(idea)
+
+
+UserIdeaListView = user_path_variant(IdeaListView, {"get": "ideas_list", "post": "ideas_create"})
+UserIdeaDetailView = user_path_variant(
+    IdeaDetailView,
+    {
+        "get": "ideas_retrieve",
+        "put": "ideas_replace",
+        "patch": "ideas_partial_update",
+        "delete": "ideas_destroy",
+    },
+)
+UserIdeaStageView = user_path_variant(IdeaStageView, {"patch": "ideas_stage_update"})

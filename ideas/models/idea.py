@@ -1,0 +1,186 @@
+"""The Idea model: one creator's content idea, moving through idea → outline → draft → published."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Length, Lower
+from django.utils import timezone
+
+from ideas.models.sealed import SealedNotes
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+TITLE_MAX_CHARS = 200
+NOTES_MAX_CHARS = 5000
+TAG_MAX_CHARS = 50
+TAGS_MAX_COUNT = 20
+
+#: An idea's content: the fields a creator writes, whose change keeps a revision, in this order.
+CONTENT_FIELDS: tuple[str, ...] = ("title", "notes", "stage", "tags", "priority", "due_date")
+
+
+class Stage(models.TextChoices):
+    """Where an idea is in the pipeline, in pipeline order."""
+
+    IDEA = "idea", "Idea"
+    OUTLINE = "outline", "Outline"
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Priority(models.TextChoices):
+    """How urgent an idea is."""
+
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+# Sorting by stage or priority follows their meaning, not the alphabet: the database keeps a small
+# integer rank beside each (a generated column, so it can never disagree with the text value) and
+# the owner-first indexes below serve the sort.
+STAGE_RANK: dict[str, int] = {Stage.IDEA: 0, Stage.OUTLINE: 1, Stage.DRAFT: 2, Stage.PUBLISHED: 3}
+PRIORITY_RANK: dict[str, int] = {Priority.LOW: 0, Priority.MEDIUM: 1, Priority.HIGH: 2}
+
+
+def _rank(field: str, ranks: dict[str, int]) -> Case:
+    return Case(
+        *(When(**{field: value}, then=Value(rank)) for value, rank in ranks.items()), default=Value(0)
+    )
+
+
+# Ideas not in the trash: the condition of the owner-first partial indexes, and of `for_owner`.
+LIVE = Q(trashed_at__isnull=True)
+
+
+class IdeaQuerySet(models.QuerySet["Idea"]):
+    """Queries over ideas. Every read or write of a creator's ideas starts from `for_owner`."""
+
+    def for_owner(self, user: User) -> IdeaQuerySet:
+        """The live ideas `user` owns: the one place where ideas are scoped to their creator.
+
+        Trashed ideas are left out here, so they vanish from every list, detail, tag count,
+        search and write at once; only `in_trash_of` reaches them.
+        """
+        return self.filter(LIVE, user=user)
+
+    def in_trash_of(self, user: User) -> IdeaQuerySet:
+        """The ideas `user` has moved to the trash (restorable until purged)."""
+        return self.filter(user=user, trashed_at__isnull=False)
+
+    def trashed_before(self, cutoff: datetime) -> IdeaQuerySet:
+        """Every user's ideas trashed before `cutoff` (for the retention purge, not for the API)."""
+        return self.filter(trashed_at__lt=cutoff)
+
+
+IdeaManager = models.Manager.from_queryset(IdeaQuerySet)
+
+
+class Idea(SealedNotes, models.Model):
+    """A creator's content idea.
+
+    `version` starts at 1 and grows by one on every write; the API sends it as the `ETag` and
+    honours `If-Match` with it, so two tabs editing one idea cannot silently overwrite each other.
+    Rules (trimming, tag normalisation, bounds) live in `ideas.rules` and the services; the
+    constraints below back them in the database. Notes are sealed at rest and kept out of every
+    index and constraint; `notes` opens them (read-only: `ideas.services.notes` writes them).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # No index of its own: every owner-first index below serves lookups by owner.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ideas", db_index=False
+    )
+    title = models.CharField(max_length=TITLE_MAX_CHARS)
+    # Notes are sealed at rest: the column holds only ciphertext bound to this idea and owner;
+    # `notes` (from `SealedNotes`) opens it. The key id is repeated beside the value so key usage
+    # is one indexed GROUP BY (the value's own key id is authoritative).
+    notes_sealed = models.TextField(blank=True, default="", editable=False)
+    notes_key_id = models.CharField(max_length=32, blank=True, default="", editable=False, db_index=True)
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.IDEA)
+    stage_rank = models.GeneratedField(
+        expression=_rank("stage", STAGE_RANK), output_field=models.SmallIntegerField(), db_persist=True
+    )
+    tags = models.JSONField(default=list, blank=True)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.MEDIUM)
+    priority_rank = models.GeneratedField(
+        expression=_rank("priority", PRIORITY_RANK), output_field=models.SmallIntegerField(), db_persist=True
+    )
+    due_date = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    # Set by the services (equal on creation), not by auto_now: a write says when it happened.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the creator moved the idea to the trash; null while it is live (see `IdeaQuerySet`).
+    trashed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects: ClassVar[IdeaQuerySet] = IdeaManager()  # type: ignore[assignment]
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(condition=Q(stage__in=Stage.values), name="idea_stage_valid"),
+            models.CheckConstraint(condition=Q(priority__in=Priority.values), name="idea_priority_valid"),
+            models.CheckConstraint(
+                condition=Q(
+                    models.lookups.GreaterThanOrEqual(Length("title"), 1),
+                    models.lookups.LessThanOrEqual(Length("title"), TITLE_MAX_CHARS),
+                ),
+                name="idea_title_length",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="idea_version_positive"),
+        ]
+        # Owner first, then the sort key, then the id tie-breaker: one index per list sort, and
+        # the filtered lists (stage, priority) keep the default created_at order. Ideas without a
+        # due date sort last both ways; on PostgreSQL migration 0002 adds the index for the
+        # descending due-date sort (SQLite cannot declare NULLS LAST in an index).
+        indexes: ClassVar[list[models.Index]] = [
+            # Owner-first indexes for every list filter and sort. They are partial on live ideas
+            # (`for_owner` always says `trashed_at IS NULL`), so a list's COUNT(*) is an
+            # index-only scan instead of a heap visit per row to check the trash.
+            models.Index(fields=["user", "created_at", "id"], name="idea_user_created_idx", condition=LIVE),
+            models.Index(fields=["user", "updated_at", "id"], name="idea_user_updated_idx", condition=LIVE),
+            models.Index(F("user"), Lower("title"), F("id"), name="idea_user_title_idx", condition=LIVE),
+            models.Index(
+                fields=["user", "priority_rank", "id"], name="idea_user_priority_idx", condition=LIVE
+            ),
+            models.Index(fields=["user", "stage_rank", "id"], name="idea_user_stage_idx", condition=LIVE),
+            models.Index(fields=["user", "due_date", "id"], name="idea_user_due_idx", condition=LIVE),
+            models.Index(
+                fields=["user", "stage", "created_at"], name="idea_user_stage_created_idx", condition=LIVE
+            ),
+            models.Index(
+                fields=["user", "priority", "created_at"], name="idea_user_prio_created_idx", condition=LIVE
+            ),
+            # The trash is small next to the live ideas: partial indexes serve the trash list
+            # (owner first, newest first) and the retention purge (oldest first, every owner).
+            models.Index(
+                fields=["user", "trashed_at", "id"],
+                condition=Q(trashed_at__isnull=False),
+                name="idea_user_trashed_idx",
+            ),
+            models.Index(
+                fields=["trashed_at"], condition=Q(trashed_at__isnull=False), name="idea_trashed_idx"
+            ),
+            # The backoffice lists every owner's ideas newest first, with a date drill-down
+            # (MIN/MAX of created_at): without this, each changelist page sorts the whole table.
+            models.Index(fields=["created_at", "id"], name="idea_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def notes_bound_to(self) -> tuple[Any, Any]:
+        """An idea's notes are bound to the idea itself and its owner."""
+        return self.pk, self.user_id
+
+    @property
+    def etag(self) -> str:
+        """The strong entity tag of this version of the idea: `"<version>"`."""
+        return f'"{self.version}"'

@@ -1,0 +1,33 @@
+"""The keyed word index of notes: one truncated HMAC per distinct word, never the word."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from ideas.models.idea import Idea
+
+
+class IdeaNoteToken(models.Model):
+    """One word of an idea's notes in the keyed search index: a truncated HMAC, never the word.
+
+    Hashed with a key derived for the owner from the key that sealed the idea's notes
+    (`creatorvault.sealing`), so equal words of two users look unrelated. Looked up owner first.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="note_tokens")
+    token_hash = models.BinaryField(max_length=16)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["idea", "token_hash"], name="ideanotetoken_idea_hash_uniq"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["owner", "token_hash"], name="ideanotetoken_owner_hash_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"index entry of idea {self.idea_id}"

@@ -1,0 +1,73 @@
+"""Reads of ideas: one idea, and a filtered, sorted page of ideas.
+
+Every query starts from `Idea.objects.for_owner(owner)`: scoping to the caller happens there and
+nowhere else.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import F, OrderBy
+from django.db.models.functions import Lower
+
+from accounts.models import User
+from creatorvault.api.pagination import Page, PageParams, page_of
+from creatorvault.errors import NotFound
+from ideas.models import Idea
+from ideas.selectors.params import IdeaListParams
+from ideas.selectors.search import ideas_matching
+from ideas.selectors.tags import ideas_with_tags
+
+
+def as_idea_id(idea_id: uuid.UUID | str) -> uuid.UUID:
+    """A malformed id is simply an idea that does not exist."""
+    if isinstance(idea_id, uuid.UUID):
+        return idea_id
+    try:
+        return uuid.UUID(str(idea_id))
+    except ValueError:
+        raise NotFound("No such idea.") from None
+
+
+def idea_get(*, owner: User, idea_id: uuid.UUID | str) -> Idea:
+    """The caller's idea `idea_id`; `NotFound` when it does not exist or is someone else's."""
+    idea = Idea.objects.for_owner(owner).filter(pk=as_idea_id(idea_id)).first()
+    if idea is None:
+        raise NotFound("No such idea.")
+    return idea
+
+
+# Sort keys: semantic ranks for stage and priority, case-insensitive title, and the id as the last
+# key in the same direction, so equal keys still have one fixed order and pages never overlap.
+_SORT_EXPRESSIONS: dict[str, Any] = {
+    "created_at": F("created_at"),
+    "updated_at": F("updated_at"),
+    "title": Lower("title"),
+    "priority": F("priority_rank"),
+    "stage": F("stage_rank"),
+    "due_date": F("due_date"),
+}
+
+
+def _ordering(params: IdeaListParams) -> list[OrderBy]:
+    descending = params.order == "desc"
+    # Ideas without a due date come last whichever way the list runs.
+    nulls_last = True if params.sort == "due_date" else None
+    key = OrderBy(_SORT_EXPRESSIONS[params.sort], descending=descending, nulls_last=nulls_last)
+    return [key, OrderBy(F("id"), descending=descending)]
+
+
+def idea_list(*, owner: User, params: IdeaListParams) -> Page[Idea]:
+    """The caller's ideas filtered, sorted and paginated by `params` (two queries, any size)."""
+    queryset = Idea.objects.for_owner(owner)
+    if params.stage:
+        queryset = queryset.filter(stage=params.stage)
+    if params.priority:
+        queryset = queryset.filter(priority=params.priority)
+    queryset = ideas_with_tags(queryset, params.tags)
+    queryset = ideas_matching(queryset, params.search, owner=owner)
+    return page_of(
+        queryset.order_by(*_ordering(params)), PageParams(limit=params.limit, offset=params.offset)
+    )
