@@ -110,6 +110,36 @@ def client_for(mint_token):
 
 
 @pytest.fixture
+def issue_token(db):
+    """`issue_token(user, scopes=[...], name=..., expires_in_days=...) -> IssuedToken`: a real personal
+    access token, made by `accounts.services.token_create` (its string is `.token_string`)."""
+    from accounts.services import token_create
+
+    def issue(user: User, scopes: list[str] | None = None, **fields: Any):
+        fields.setdefault("name", "test script")
+        return token_create(owner=user, scopes=scopes or ["ideas:read"], **fields)
+
+    return issue
+
+
+@pytest.fixture
+def token_client(issue_token):
+    """`token_client(user, *scopes) -> APIClient` sending `Authorization: Bearer <personal access token>`.
+
+    The client's `.issued` is the `IssuedToken` (row and string).
+    """
+
+    def make(user: User, *scopes: str) -> APIClient:
+        issued = issue_token(user, list(scopes) or ["ideas:read"])
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.token_string}")
+        client.issued = issued  # type: ignore[attr-defined]
+        return client
+
+    return make
+
+
+@pytest.fixture
 def owner_client(client_for, owner: User) -> APIClient:
     """The owner's client, with a real Bearer token."""
     return client_for(owner)

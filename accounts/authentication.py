@@ -1,4 +1,11 @@
-"""DRF authentication: trust the JWTs Better Auth issues (`Authorization: Bearer <jwt>`).
+"""DRF authentication: Better Auth's JWTs and personal access tokens (`Authorization: Bearer …`).
+
+`PersonalAccessTokenAuthentication` comes first and takes only bearer values that start with
+`cvp_` (`accounts.token_strings`); everything else is left to `BetterAuthJWTAuthentication`. A
+personal token's `request.auth` is its `PersonalAccessToken` row, whose `scopes` limit what the
+request may do (`creatorvault.api.scopes`); a JWT's is a `VerifiedToken`, with full access.
+
+For JWTs:
 
 Verification lives in `accounts.verification`; this class only reads the header, turns any
 refusal into `AuthenticationFailed` (401 `AUTH_ERROR`, `WWW-Authenticate: Bearer
@@ -16,9 +23,12 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
-from accounts.models import User
+from accounts import services
+from accounts.models import PersonalAccessToken, User
 from accounts.services import user_sync_from_claims
+from accounts.token_strings import looks_like_personal_token
 from accounts.verification import TokenRejected, VerifiedToken, verify_token
+from creatorvault.ratelimit import client_ip_limit_reached
 
 BEARER = b"bearer"
 
@@ -86,3 +96,54 @@ class BetterAuthJWTAuthentication(BaseAuthentication):
             return str(parts[1].decode("ascii"))
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("Token contains characters a JWT cannot hold.") from None
+
+
+class PersonalAccessTokenAuthentication(BaseAuthentication):
+    """Authenticate a request by a personal access token, `Authorization: Bearer cvp_…`.
+
+    `request.user` is the token's owner; `request.auth` is the `PersonalAccessToken`. A revoked,
+    expired, unknown or malformed token is a 401 at once (nothing is cached: one indexed query per
+    request). A deactivated owner gets 403. A client address that has used up the per-IP limit of
+    callers without a valid token (every failed attempt counts, see `ApiView`) gets 429 before any
+    lookup, so guessing stays slow even for a guess that would work.
+    """
+
+    www_authenticate_realm = "api"
+
+    def authenticate(self, request: Request) -> tuple[User, PersonalAccessToken] | None:
+        """Return `(owner, token)`; None when the request carries no personal access token."""
+        value = self._personal_token(request)
+        if value is None:
+            return None
+        retry_after = client_ip_limit_reached(request._request)
+        if retry_after is not None:
+            raise exceptions.Throttled(
+                wait=retry_after, detail="Too many failed attempts from this address; try again later."
+            )
+        try:
+            token = services.token_authenticate(token_string=value)
+        except services.PersonalTokenRejected as error:
+            raise exceptions.AuthenticationFailed(str(error)) from None
+        if not token.owner.is_active:
+            raise exceptions.PermissionDenied("Account disabled.")
+        return token.owner, token
+
+    def authenticate_header(self, request: Request) -> str:
+        """The `WWW-Authenticate` value of a 401 (DRF asks the first class): as the JWT class says."""
+        return BetterAuthJWTAuthentication().authenticate_header(request)
+
+    @staticmethod
+    def _personal_token(request: Request) -> str | None:
+        """The `cvp_…` value of `Authorization: Bearer cvp_…`; None for any other header (JWT's to judge)."""
+        header = _authorization_header(request)
+        # An oversized header, or one not shaped `Bearer <value>`, is the JWT class's to refuse.
+        if not header or len(header) > settings.JWT_MAX_TOKEN_BYTES + len(b"Bearer "):
+            return None
+        parts = header.split()
+        if len(parts) != 2 or parts[0].lower() != BEARER:
+            return None
+        try:
+            value = parts[1].decode("ascii")
+        except UnicodeDecodeError:
+            return None
+        return value if looks_like_personal_token(value) else None

@@ -1,15 +1,29 @@
-"""Writes of users: provisioning from Better Auth claims, and profile edits."""
+"""Writes of identity: users (provisioning from Better Auth claims, profile edits, moderation) and
+personal access tokens (making, revoking, and accepting one on a request)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
-from accounts.models import NAME_MAX_LENGTH, User
-from accounts.selectors import user_get
+from accounts.models import NAME_MAX_LENGTH, TOKEN_NAME_MAX_LENGTH, PersonalAccessToken, User
+from accounts.scopes import Scope, canonical_scopes
+from accounts.selectors import token_for_credential, token_get, user_get
+from accounts.token_strings import (
+    MalformedToken,
+    check_secret,
+    new_token,
+    new_token_id,
+    parse_token,
+    secret_hash,
+)
 from creatorvault.errors import Conflict, ValidationFailed, field_error
+from creatorvault.text import has_control_chars
 
 logger = logging.getLogger("accounts.services")
 
@@ -123,3 +137,139 @@ def user_reactivate(*, user: User) -> bool:
     user.save(update_fields=["is_active", "updated_at"])
     logger.info("user reactivated", extra={"user_id": user.pk})
     return True
+
+
+# --- Personal access tokens (`accounts.token_strings` has the string format and its hash) ------
+
+TOKENS_LIVE_MAX = 50
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
+# `last_used_at` is written at most this often per token, so a busy script costs no write per call.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+class PersonalTokenRejected(Exception):
+    """A personal access token is not acceptable; `str(error)` is safe to show the caller."""
+
+
+@dataclass(frozen=True, repr=False)
+class IssuedToken:
+    """A token just made, with its string: the only time the secret exists outside the caller."""
+
+    token: PersonalAccessToken
+    token_string: str
+
+    def __repr__(self) -> str:
+        return f"IssuedToken(token={self.token!r}, token_string=<hidden>)"
+
+
+def _clean_token_fields(*, name: str, scopes: list[str], expires_in_days: int) -> tuple[str, list[str]]:
+    details = []
+    cleaned_name = name.strip()
+    if not cleaned_name or len(cleaned_name) > TOKEN_NAME_MAX_LENGTH or has_control_chars(cleaned_name):
+        details.append(
+            field_error("name", f"1 to {TOKEN_NAME_MAX_LENGTH} characters, no control characters.")
+        )
+    unknown = [scope for scope in scopes if scope not in Scope.values]
+    if not scopes or unknown:
+        details.append(field_error("scopes", "One or more of: " + ", ".join(Scope.values) + "."))
+    if isinstance(expires_in_days, bool) or not 1 <= expires_in_days <= TOKEN_MAX_DAYS:
+        details.append(field_error("expires_in_days", f"From 1 to {TOKEN_MAX_DAYS} days."))
+    if details:
+        raise ValidationFailed.of(details)
+    return cleaned_name, canonical_scopes(scopes)
+
+
+@transaction.atomic
+def token_create(
+    *, owner: User, name: str, scopes: list[str], expires_in_days: int = TOKEN_DEFAULT_DAYS
+) -> IssuedToken:
+    """Make a personal access token for `owner`; the returned string is never stored or shown again.
+
+    Refuses (`Conflict`) a creator who already has `TOKENS_LIVE_MAX` live tokens. The owner's row
+    is locked first, so concurrent requests cannot both take the last free place.
+    """
+    cleaned_name, cleaned_scopes = _clean_token_fields(
+        name=name, scopes=scopes, expires_in_days=expires_in_days
+    )
+    User.objects.select_for_update().filter(pk=owner.pk).first()
+    now = timezone.now()
+    if PersonalAccessToken.objects.filter(owner=owner).live(at=now).count() >= TOKENS_LIVE_MAX:
+        raise Conflict(
+            f"You already have {TOKENS_LIVE_MAX} live personal access tokens, the most allowed; "
+            "revoke one first."
+        )
+    for _ in range(3):  # a clash of 71 random bits is next to impossible, but never a 500
+        token_string = new_token(new_token_id())
+        token = PersonalAccessToken(
+            id=token_string.token_id,
+            owner=owner,
+            name=cleaned_name,
+            secret_hash=secret_hash(token_string),
+            scopes=cleaned_scopes,
+            created_at=now,
+            expires_at=now + timedelta(days=expires_in_days),
+        )
+        try:
+            with transaction.atomic():
+                token.save(force_insert=True)
+        except IntegrityError:
+            continue
+        logger.info("personal access token created", extra={"user_id": owner.pk})
+        return IssuedToken(token=token, token_string=str(token_string))
+    raise Conflict("Could not make a token; try again.")
+
+
+def token_revoke(*, token: PersonalAccessToken) -> bool:
+    """Revoke `token`: it fails from the next request on, in every worker. False if already revoked.
+
+    Nothing caches verified tokens, so there is nothing to invalidate: every request reads the row.
+    """
+    now = timezone.now()
+    revoked = PersonalAccessToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
+    if revoked:
+        token.revoked_at = now
+        logger.info("personal access token revoked", extra={"user_id": token.owner_id})
+    return bool(revoked)
+
+
+def token_revoke_own(*, owner: User, token_id: str) -> PersonalAccessToken:
+    """Revoke the caller's own token `token_id` (a no-op if already revoked); `NotFound` if not theirs."""
+    token = token_get(owner=owner, token_id=token_id)
+    token_revoke(token=token)
+    return token
+
+
+def token_authenticate(*, token_string: str) -> PersonalAccessToken:
+    """The live token `token_string` names, its owner loaded; raise `PersonalTokenRejected` otherwise.
+
+    One indexed query (the token by primary key, joined with its owner), plus a write of
+    `last_used_at` at most once a minute per token. A malformed string never reaches the database.
+    """
+    try:
+        presented = parse_token(token_string)
+    except MalformedToken as error:
+        raise PersonalTokenRejected(str(error)) from None
+    token = token_for_credential(token_id=presented.token_id)
+    check = check_secret(presented, token.secret_hash) if token is not None else None
+    if token is None or check is None or not check.matches:
+        raise PersonalTokenRejected("Personal access token is not recognised.")
+    now = timezone.now()
+    if token.revoked_at is not None:
+        raise PersonalTokenRejected("Personal access token has been revoked.")
+    if token.expires_at <= now:
+        raise PersonalTokenRejected("Personal access token has expired.")
+    if check.stale_key:
+        token.secret_hash = secret_hash(presented)
+        PersonalAccessToken.objects.filter(pk=token.pk).update(secret_hash=token.secret_hash)
+    _token_mark_used(token=token, now=now)
+    return token
+
+
+def _token_mark_used(*, token: PersonalAccessToken, now: datetime) -> None:
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_PRECISION:
+        return
+    # The condition repeats in SQL so that of concurrent requests (other workers) only one writes.
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_PRECISION)
+    PersonalAccessToken.objects.filter(stale, pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now

@@ -38,6 +38,7 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from ideas.api.serializers.fields import NOTES_VISIBLE  # noqa: E402
 from ideas.api.serializers.ideas import IdeaSerializer  # noqa: E402
 from ideas.models import Idea  # noqa: E402
 from ideas.selectors.ideas import idea_list  # noqa: E402
@@ -126,7 +127,7 @@ def bench(ideas: int, chars: int, rounds: int) -> dict[str, dict[str, float]]:
 
     def list_service() -> None:
         result = idea_list(owner=service_user, params=page)
-        _ = IdeaSerializer(result.items, many=True).data
+        _ = IdeaSerializer(result.items, many=True, context={NOTES_VISIBLE: True}).data
 
     listers: dict[str, Callable[[], None]] = {
         "plain": list_plain,

@@ -25,6 +25,9 @@ STATE_DIR = Path(env.str("STATE_DIR", default=str(BASE_DIR / ".state")))
 # Development-only fallback: production is refused below unless a real SECRET_KEY is set.
 INSECURE_DEV_SECRET_KEY = "django-insecure-dev-only-never-use-in-production"  # noqa: S105
 SECRET_KEY: str = env.str("SECRET_KEY", default=INSECURE_DEV_SECRET_KEY if DEBUG else "")
+# Earlier secret keys, still accepted while they are phased out (personal access token hashes are
+# keyed with SECRET_KEY: a token made under a fallback key still works and is re-hashed on use).
+SECRET_KEY_FALLBACKS: list[str] = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS: list[str] = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
 )
@@ -195,12 +198,16 @@ TRASH_RETENTION_DAYS: int = env.int("TRASH_RETENTION_DAYS", default=30)
 
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.BetterAuthJWTAuthentication"],
+    # Personal access tokens (`cvp_…`) first: they are recognised by their prefix, never parsed as JWTs.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.PersonalAccessTokenAuthentication",
+        "accounts.authentication.BetterAuthJWTAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["creatorvault.api.renderers.EnvelopeJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["creatorvault.api.renderers.BoundedJSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "creatorvault.api.renderers.JSONOnlyNegotiation",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "creatorvault.api.autoschema.ScopedAutoSchema",
     "EXCEPTION_HANDLER": "creatorvault.api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "iso-8601",

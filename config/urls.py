@@ -18,6 +18,7 @@ urlpatterns = [
     re_path(r"^redoc/?$", RedocView.as_view(url_name="schema"), name="redoc"),
     path("admin", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("accounts.api.urls")),
     path("api/v1/", include("privacy.api.urls")),
     path("api/v1/", include("ideas.api.urls")),
 ]

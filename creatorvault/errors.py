@@ -55,6 +55,11 @@ class ApplicationError(Exception):
         self.details = details or []
         super().__init__(self.message)
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the error's response carries (such as `Retry-After`)."""
+        return {}
+
 
 class ValidationFailed(ApplicationError):
     """The request's body or parameters break a rule."""
@@ -83,6 +88,22 @@ class Forbidden(ApplicationError):
     code = "FORBIDDEN"
     status = 403
     default_message = "You do not have permission to do this."
+
+
+class ScopeMissing(Forbidden):
+    """The caller's credential is limited to scopes, and not to the one this operation needs."""
+
+    def __init__(self, scope: str) -> None:
+        super().__init__(
+            f"This token lacks the {scope} scope, which this operation needs.",
+            details=[field_error("scope", f"The token needs the {scope} scope.", "insufficient_scope")],
+        )
+        self.scope = scope
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """RFC 6750 §3.1: say which scope would do."""
+        return {"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{self.scope}"'}
 
 
 class Conflict(ApplicationError):
@@ -119,6 +140,11 @@ class RateLimitExceeded(ApplicationError):
     def __init__(self, message: str | None = None, *, retry_after: int = 60) -> None:
         super().__init__(message)
         self.retry_after = max(1, retry_after)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """When to try again."""
+        return {"Retry-After": str(self.retry_after)}
 
 
 class DatabaseUnavailable(ApplicationError):

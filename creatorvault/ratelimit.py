@@ -50,3 +50,28 @@ def enforce_api_rate_limit(request: HttpRequest, *, user_id: str | None) -> None
             f"Try again in {retry_after} s.",
             retry_after=retry_after,
         )
+
+
+def client_ip_limit_reached(request: HttpRequest) -> int | None:
+    """Seconds to wait when the client's IP has used up its limit for callers without a valid token.
+
+    Counts nothing. Authentication that looks a guessable credential up calls this first, so that
+    an address over the limit (each failed attempt counts against it, see `ApiView`) gets no
+    further lookups until the window ends: guessing stays slow even for a guess that would work.
+    None when under the limit, or when the cache is unreachable (fail open, like the counting).
+    """
+    try:
+        usage = get_usage(
+            # The same counter `enforce_api_rate_limit` keeps for callers without a valid token.
+            request,
+            group="api:anon",
+            key=client_ip_key,
+            rate=settings.RATELIMIT_ANON,
+            increment=False,
+        )
+    except Exception as exc:  # noqa: BLE001 - the cache being down must never fail a request
+        logger.warning("rate limit check skipped: cache unavailable (%s)", type(exc).__name__)
+        return None
+    if usage is None or usage["count"] < usage["limit"]:
+        return None
+    return int(usage["time_left"]) if usage["time_left"] > 0 else 1

@@ -4,12 +4,19 @@
      "user": {"id", "email", "name", "created_at", "updated_at"},
      "ideas": [{"id", "title", "notes", "stage", "tags", "priority", "due_date", …every stored
                 field of the idea, notes in plain text…}],
-     "related": {"ideas.IdeaRevision": [{…every stored field, notes in plain text…}], …}}
+     "related": {"ideas.IdeaRevision": [{…every stored field, notes in plain text…}], …,
+                 "accounts.PersonalAccessToken": [{"id", "name", "prefix", "scopes", "created_at",
+                                                   "expires_at", "last_used_at", "revoked_at"}]}}
 
 Fields are taken from the models themselves (every concrete column but the owner and the sealed
 columns, plus the plain `notes`), and `related` holds the rows of every model that hangs off an
 idea (`idea_child_models`, e.g. revisions), so what is added later is exported and re-imported
 without touching this module. Ideas in the trash are exported too.
+
+The creator's personal access tokens travel as metadata only (`TOKEN_FIELDS`, an allow-list: never
+the secret, nor its hash). They are credentials, not content: an import accepts the section (and
+documents without it, from before tokens existed) but re-creates no token; the creator makes new
+ones. The document stays at version 1.
 """
 
 from __future__ import annotations
@@ -24,12 +31,14 @@ from django.db import models
 from django.db.models import Field, QuerySet
 from django.db.models.fields import AutoFieldMixin
 
-from accounts.models import User
+from accounts.models import PersonalAccessToken, User
 from ideas.models import Idea, IdeaNoteToken
 
 EXPORT_FORMAT = "creatorvault.user-export"
 EXPORT_VERSION = 1
 USER_FIELDS = ("id", "email", "name", "created_at", "updated_at")
+TOKENS_LABEL = PersonalAccessToken._meta.label
+TOKEN_FIELDS = ("id", "name", "prefix", "scopes", "created_at", "expires_at", "last_used_at", "revoked_at")
 # Columns that are storage details of the plain `notes`, or the owner (implied by the document).
 _IDEA_SKIPPED = {"user", "notes_sealed", "notes_key_id"}
 

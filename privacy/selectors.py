@@ -7,13 +7,15 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import PersonalAccessToken, User
 from accounts.selectors import user_find
 from creatorvault.errors import NotFound
 from ideas.models import SealedNotes
 from privacy.document import (
     EXPORT_FORMAT,
     EXPORT_VERSION,
+    TOKEN_FIELDS,
+    TOKENS_LABEL,
     USER_FIELDS,
     all_ideas_of,
     child_fields,
@@ -53,12 +55,17 @@ def user_data_export(*, user: User) -> dict[str, Any]:
         ideas.append(row)
         idea_ids.append(idea.pk)
     related = {model._meta.label: _child_export(model, idea_ids) for model in idea_child_models()}
+    related[TOKENS_LABEL] = [
+        {name: plain(getattr(token, name)) for name in TOKEN_FIELDS}
+        for token in PersonalAccessToken.objects.filter(owner=user).order_by("created_at", "pk")
+    ]
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "exported_at": plain(timezone.now()),
         "user": {name: plain(getattr(user, name)) for name in USER_FIELDS},
         "ideas": ideas,
-        # Rows that hang off those ideas (e.g. revisions), by model, notes in plain text.
+        # Rows that hang off those ideas (e.g. revisions), by model, notes in plain text; and the
+        # personal access tokens' metadata.
         "related": related,
     }

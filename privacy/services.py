@@ -3,9 +3,9 @@
 `user_data_import` takes an export document (`privacy.document`) back, keeping ids and timestamps,
 and re-seals the notes under the current key through the ideas' one writer of notes.
 
-`user_erase` deletes the creator's ideas, their word-index entries, admin log entries about them
-or their ideas (those carry titles and e-mail addresses), the free-text reasons of note reveals,
-and the profile itself.
+`user_erase` deletes the creator's ideas, their word-index entries, their personal access tokens,
+admin log entries about them or their ideas or tokens (those carry titles, token names and e-mail
+addresses), the free-text reasons of note reveals, and the profile itself.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Field, Q
 
-from accounts.models import User
+from accounts.models import PersonalAccessToken, User
 from audit.services import note_reveals_forget_ideas
 from creatorvault.errors import Conflict, ValidationFailed
 from ideas.models import Idea, IdeaNoteToken, SealedNotes
@@ -27,6 +27,7 @@ from ideas.services.notes import idea_save, notes_seal_into
 from privacy.document import (
     EXPORT_FORMAT,
     EXPORT_VERSION,
+    TOKENS_LABEL,
     all_ideas_of,
     child_fields,
     idea_child_models,
@@ -91,6 +92,12 @@ def user_data_import(*, document: dict[str, Any]) -> ImportSummary:
     if not isinstance(related, dict):
         raise ValidationFailed("`related` must map model names to lists of rows.")
     for label, rows in related.items():
+        if label == TOKENS_LABEL:
+            # Credentials are not restored (their secrets never leave the server); the creator
+            # makes new tokens. Exports from before tokens existed have no such section.
+            if not isinstance(rows, list):
+                raise ValidationFailed(f"The export's `related` {label!r} must be a list.")
+            continue
         _import_children(user=user, label=str(label), rows=rows)
     return ImportSummary(user_id=user.pk, user_created=created, ideas_imported=count)
 
@@ -159,18 +166,28 @@ class ErasureSummary:
     ideas: int
     index_entries: int
     log_entries: int
+    tokens: int
 
 
 @transaction.atomic
 def user_erase(*, user: User) -> ErasureSummary:
-    """Erase `user` entirely: ideas, word index, admin log entries about them, and the profile."""
+    """Erase `user` entirely: ideas, word index, personal access tokens, admin log entries about them
+    (or their ideas or tokens), and the profile."""
     idea_ids = [str(pk) for pk in all_ideas_of(user).values_list("pk", flat=True)]
+    token_ids = list(PersonalAccessToken.objects.filter(owner=user).values_list("pk", flat=True))
+    tokens, _ = PersonalAccessToken.objects.filter(owner=user).delete()
     index_entries, _ = IdeaNoteToken.objects.filter(owner=user).delete()
     _, deleted_by_model = all_ideas_of(user).delete()
     ideas = deleted_by_model.get(Idea._meta.label, 0)
     user_type = ContentType.objects.get_for_model(User)
     idea_type = ContentType.objects.get_for_model(Idea)
-    about_them = Q(user=user) | Q(content_type=user_type, object_id=str(user.pk))
+    token_type = ContentType.objects.get_for_model(PersonalAccessToken)
+    # Admin log lines about their tokens (revocations) carry the tokens' names.
+    about_them = (
+        Q(user=user)
+        | Q(content_type=user_type, object_id=str(user.pk))
+        | Q(content_type=token_type, object_id__in=token_ids)
+    )
     log_entries = 0
     for start in range(0, max(len(idea_ids), 1), 500):
         chunk = idea_ids[start : start + 500]
@@ -179,4 +196,4 @@ def user_erase(*, user: User) -> ErasureSummary:
         log_entries += deleted
     note_reveals_forget_ideas(idea_ids=idea_ids)  # backoffice audit: keep the fact, drop the free text
     user.delete()
-    return ErasureSummary(ideas=ideas, index_entries=index_entries, log_entries=log_entries)
+    return ErasureSummary(ideas=ideas, index_entries=index_entries, log_entries=log_entries, tokens=tokens)

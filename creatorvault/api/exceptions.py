@@ -73,8 +73,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's EXCEPTION_HANDLER: map any exception to the envelope (never a stack trace)."""
     set_rollback()
     if isinstance(exc, ApplicationError):
-        headers = {"Retry-After": str(exc.retry_after)} if hasattr(exc, "retry_after") else None
-        return _render(exc.status, exc.code, exc.message, exc.details, headers)
+        return _render(exc.status, exc.code, exc.message, exc.details, exc.headers or None)
     if isinstance(exc, Ratelimited):
         return _render(429, "RATE_LIMIT_EXCEEDED", "Too many requests.", headers={"Retry-After": "60"})
     if isinstance(exc, drf.ValidationError):

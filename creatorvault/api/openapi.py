@@ -19,14 +19,23 @@ from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
+from creatorvault.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from creatorvault.api.renderers import EnvelopeJSONRenderer
 from creatorvault.api.serializers import TrimmedLineField
 from creatorvault.text import trimmed_pattern
 
 ERRORS: dict[int, tuple[str, str]] = {
     400: ("VALIDATION_ERROR", "Bad body, bad query parameter or malformed JSON."),
-    401: ("AUTH_ERROR", "No token, bad signature, expired, wrong issuer or audience."),
-    403: ("FORBIDDEN", "The path's user id is not the caller, or the account is disabled."),
+    401: (
+        "AUTH_ERROR",
+        "No token, bad signature, expired, wrong issuer or audience; a revoked, expired or unknown "
+        "personal access token.",
+    ),
+    403: (
+        "FORBIDDEN",
+        "The path's user id is not the caller, the account is disabled, or the token lacks the "
+        "operation's scope.",
+    ),
     404: ("NOT_FOUND", "No such resource for this caller."),
     405: ("METHOD_NOT_ALLOWED", "The path does not support this method."),
     409: ("CONFLICT", "The write conflicts with the current state."),
@@ -43,8 +52,15 @@ DESCRIPTION = (
     """
 The CreatorVault API: a privacy-first content idea manager for creators.
 
-**Authentication.** Every `/api/v1` operation needs `Authorization: Bearer <jwt>`, a token issued
-by Better Auth's `jwt` plugin (EdDSA by default), verified against the Better Auth JWKS.
+**Authentication.** Every `/api/v1` operation needs `Authorization: Bearer <token>`: a JWT issued
+by Better Auth's `jwt` plugin (EdDSA by default), verified against the Better Auth JWKS, which has
+full access; or, where the operation lists the `PersonalAccessToken` scheme, a personal access
+token (`cvp_…`), which can do only what its scopes allow.
+
+**Scopes.** An operation open to personal access tokens names the scope it needs in its
+description and in `x-required-scope`; a token without it gets 403 `FORBIDDEN` naming the scope
+(with `WWW-Authenticate: Bearer error="insufficient_scope", scope="…"`). The scopes are listed
+with the `PersonalAccessToken` scheme.
 
 **Envelopes.** Success: `{"success": true, "data": ..., "meta": {"request_id", "timestamp"}}`.
 Errors: `{"success": false, "error": {"code", "message", "details": [{"field", "message",
@@ -100,6 +116,22 @@ ERROR_ENVELOPE_SCHEMA = {
     },
 }
 HTTP_METHODS = {"get", "put", "post", "patch", "delete"}
+
+#: `limit` and `offset` of a list paginated with `creatorvault.api.pagination.parse_page_params`.
+PAGE_PARAMETERS = [
+    OpenApiParameter(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+        OpenApiParameter.QUERY,
+        description="Page size.",
+    ),
+    OpenApiParameter(
+        "offset",
+        {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
+        OpenApiParameter.QUERY,
+        description="How many items to skip.",
+    ),
+]
 
 USER_ID = OpenApiParameter(
     "user_id",
@@ -208,6 +240,14 @@ def _error_response(status: int) -> dict[str, Any]:
     if status == 401:
         response["headers"] = {
             "WWW-Authenticate": {"schema": {"type": "string"}, "description": 'Bearer error="invalid_token"'}
+        }
+    if status == 403:
+        response["headers"] = {
+            "WWW-Authenticate": {
+                "schema": {"type": "string"},
+                "description": 'Only when the token lacks the scope: Bearer error="insufficient_scope", '
+                'scope="<the scope>".',
+            }
         }
     if status == 429:
         response["headers"] = {

@@ -62,6 +62,16 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictIntegerField(serializers.IntegerField):
+    """An IntegerField that refuses strings, booleans and floats instead of turning them into numbers."""
+
+    def to_internal_value(self, data: Any) -> int:
+        """Accept only JSON integers."""
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))
+
+
 class TrimmedLineField(StrictCharField):
     """One line of text, 1..max_length characters once trimmed, no control characters.
 

@@ -1,13 +1,17 @@
 """The base of every API view: authentication, the rate limit, then the API-wide policies.
 
-After authentication and permissions, every view checks that a `{user_id}` in its path is the
-caller's (403 `FORBIDDEN` otherwise, before any data is touched) and refuses query parameters it
-does not read (a view that reads them sets `reads_query_parameters` and parses them itself with
+Permissions are the project's defaults plus `RequiredScope`: a credential limited to scopes (a
+personal access token) must carry the scope the view declares in `required_scope`
+(`creatorvault.api.scopes`; undeclared means full access only). After authentication and
+permissions, every view checks that a `{user_id}` in its path is the caller's (403 `FORBIDDEN`
+otherwise, before any data is touched) and refuses query parameters it does not read (a view
+that reads them sets `reads_query_parameters` and parses them itself with
 `creatorvault.api.params`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -18,6 +22,7 @@ from rest_framework.views import APIView
 
 from creatorvault.api.openapi import USER_ID
 from creatorvault.api.params import refuse_query_parameters
+from creatorvault.api.scopes import Access, RequiredScope, ScopeDeclaration
 from creatorvault.context import user_id_var
 from creatorvault.errors import Forbidden
 from creatorvault.ratelimit import enforce_api_rate_limit
@@ -28,6 +33,12 @@ class ApiView(APIView):
 
     #: Whether the view reads query parameters (and so checks them itself).
     reads_query_parameters = False
+    #: What a credential limited to scopes needs to call this view (`creatorvault.api.scopes`).
+    required_scope: ScopeDeclaration = Access.FULL_ACCESS_ONLY
+
+    def get_permissions(self) -> Sequence[Any]:
+        """The configured permissions, then the scope this view declares for the method."""
+        return [*super().get_permissions(), RequiredScope()]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         """Authenticate, count the request, check permissions, then the path's user id and the query."""

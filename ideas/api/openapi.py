@@ -12,6 +12,7 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 
+from creatorvault.api.openapi import PAGE_PARAMETERS as PAGE_PARAMETERS  # the lists here take them
 from creatorvault.api.pagination import MAX_LIMIT, MAX_OFFSET
 from creatorvault.text import PLAIN_TEXT_PATTERN
 from ideas.models import Priority, Stage
@@ -67,7 +68,8 @@ LIST_PARAMETERS = [
         "**or** its **notes contain every word** of it as a **whole word** (in any order). Notes are "
         "sealed at rest and searched through a keyed word index, so parts of words do not match in notes: "
         '`search=keep` finds the title "Beekeeping" but not the note word "beekeeping". Words are '
-        "compared after Unicode NFKC normalisation and case folding (`Straße` matches `strasse`).",
+        "compared after Unicode NFKC normalisation and case folding (`Straße` matches `strasse`). "
+        "For a personal access token without `notes:read`, titles only.",
     ),
     OpenApiParameter(
         "sort",
@@ -98,6 +100,7 @@ EXAMPLE_IDEA: dict[str, Any] = {
     "id": "0b9c1f9e-5d5c-4f3e-9a71-3c1d2e4f5a6b",
     "title": "AI Content Tools Research",
     "notes": "Compare the top five tools on price and output quality.",
+    "notes_withheld": False,
     "stage": "idea",
     "tags": ["blog", "research"],
     "priority": "high",
@@ -108,6 +111,12 @@ EXAMPLE_IDEA: dict[str, Any] = {
     "version": 1,
 }
 IDEA_EXAMPLE = OpenApiExample("An idea", value=EXAMPLE_IDEA, response_only=True)
+# What a personal access token without `notes:read` gets.
+IDEA_NOTES_WITHHELD_EXAMPLE = OpenApiExample(
+    "An idea, notes withheld (token without notes:read)",
+    value={**EXAMPLE_IDEA, "notes": None, "notes_withheld": True},
+    response_only=True,
+)
 CREATE_EXAMPLE = OpenApiExample(
     "New idea",
     value={
@@ -136,20 +145,6 @@ TAGS_EXAMPLE = OpenApiExample(
 
 # --- Trash, revisions, tags, bulk -----------------------------------------------------------------
 
-PAGE_PARAMETERS = [
-    OpenApiParameter(
-        "limit",
-        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20},
-        OpenApiParameter.QUERY,
-        description="Page size.",
-    ),
-    OpenApiParameter(
-        "offset",
-        {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
-        OpenApiParameter.QUERY,
-        description="How many items to skip.",
-    ),
-]
 TRASHED_IDEA_ID = OpenApiParameter(
     "id",
     OpenApiTypes.UUID,
@@ -187,6 +182,7 @@ EXAMPLE_REVISION: dict[str, Any] = {
     "version": 2,
     "title": "AI tools",
     "notes": "Compare the top five tools.",
+    "notes_withheld": False,
     "stage": "idea",
     "tags": ["blog"],
     "priority": "medium",

@@ -59,15 +59,19 @@ def _ordering(params: IdeaListParams) -> list[OrderBy]:
     return [key, OrderBy(F("id"), descending=descending)]
 
 
-def idea_list(*, owner: User, params: IdeaListParams) -> Page[Idea]:
-    """The caller's ideas filtered, sorted and paginated by `params` (two queries, any size)."""
+def idea_list(*, owner: User, params: IdeaListParams, search_notes: bool = True) -> Page[Idea]:
+    """The caller's ideas filtered, sorted and paginated by `params` (two queries, any size).
+
+    `search_notes=False` (a caller who may not read notes) makes `search` match titles only, so
+    that which ideas a word finds cannot reveal what their notes say.
+    """
     queryset = Idea.objects.for_owner(owner)
     if params.stage:
         queryset = queryset.filter(stage=params.stage)
     if params.priority:
         queryset = queryset.filter(priority=params.priority)
     queryset = ideas_with_tags(queryset, params.tags)
-    queryset = ideas_matching(queryset, params.search, owner=owner)
+    queryset = ideas_matching(queryset, params.search, owner=owner, include_notes=search_notes)
     return page_of(
         queryset.order_by(*_ordering(params)), PageParams(limit=params.limit, offset=params.offset)
     )

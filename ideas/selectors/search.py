@@ -33,8 +33,13 @@ def notes_matching(term: str, *, owner: Any) -> Q | None:
     return query
 
 
-def ideas_matching(queryset: IdeaQuerySet, term: str | None, *, owner: Any) -> IdeaQuerySet:
-    """Ideas of `queryset` whose title contains `term` (any case) or whose notes hold its every word."""
+def ideas_matching(
+    queryset: IdeaQuerySet, term: str | None, *, owner: Any, include_notes: bool = True
+) -> IdeaQuerySet:
+    """Ideas of `queryset` whose title contains `term` (any case) or whose notes hold its every word.
+
+    With `include_notes=False`, titles only.
+    """
     if not term:
         return queryset
     if connection.vendor == "sqlite":
@@ -46,7 +51,7 @@ def ideas_matching(queryset: IdeaQuerySet, term: str | None, *, owner: Any) -> I
         query = Q(title_folded__contains=term.casefold())
     else:
         query = Q(title__icontains=term)  # UPPER() on PostgreSQL folds every script
-    notes_query = notes_matching(term, owner=owner)
+    notes_query = notes_matching(term, owner=owner) if include_notes else None
     if notes_query is not None:
         query |= notes_query
     return queryset.filter(query)

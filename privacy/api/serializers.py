@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
-from privacy.document import EXPORT_FORMAT, EXPORT_VERSION
+from privacy.document import EXPORT_FORMAT, EXPORT_VERSION, TOKENS_LABEL
 
 
 class ExportProfileSerializer(serializers.Serializer[Any]):
@@ -37,6 +38,47 @@ class ExportIdeaSerializer(serializers.Serializer[Any]):
     )
 
 
+class ExportTokenSerializer(serializers.Serializer[Any]):
+    """One personal access token of an export: metadata only (schema only)."""
+
+    id = serializers.CharField()
+    name = serializers.CharField()
+    prefix = serializers.CharField(help_text="The start of the token string, `cvp_<id>`.")
+    scopes = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+
+# Declared with `type()`: the section's key is the model label, which has a dot in it.
+ExportRelatedSerializer = type(
+    "ExportRelatedSerializer",
+    (serializers.Serializer,),
+    {
+        "__doc__": "The rows related to the account, by model label (schema only). Labels other "
+        "than the tokens' hold the rows of models that hang off ideas (e.g. `ideas.IdeaRevision`).",
+        "__module__": __name__,
+        TOKENS_LABEL: ExportTokenSerializer(
+            many=True,
+            help_text="Your personal access tokens: metadata only, never a secret nor its hash. An "
+            "import accepts this section (or its absence) and re-creates no token.",
+        ),
+    },
+)
+
+
+class ExportRelatedSchema(OpenApiSerializerExtension):
+    """`related` also holds lists of rows under other model labels: `additionalProperties` says so."""
+
+    target_class = "privacy.api.serializers.ExportRelatedSerializer"
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema["additionalProperties"] = {"type": "array", "items": {"type": "object"}}
+        return schema
+
+
 class ExportDocumentSerializer(serializers.Serializer[Any]):
     """The export document (schema only)."""
 
@@ -45,10 +87,10 @@ class ExportDocumentSerializer(serializers.Serializer[Any]):
     exported_at = serializers.DateTimeField()
     user = ExportProfileSerializer()
     ideas = ExportIdeaSerializer(many=True)
-    related = serializers.DictField(
-        child=serializers.ListField(child=serializers.DictField()),
+    related = ExportRelatedSerializer(
         help_text=(
             "Rows that hang off those ideas, by model (for instance `ideas.IdeaRevision`: earlier "
-            "versions of an idea), every stored field with notes in plain text."
+            "versions of an idea), every stored field with notes in plain text; and under "
+            f"`{TOKENS_LABEL}` your personal access tokens' metadata."
         ),
     )

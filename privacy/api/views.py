@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from accounts.api.views import UserMeView
 from accounts.models import User
+from creatorvault.api.scopes import Access
 from creatorvault.api.views import ApiView
 from privacy.api.serializers import ExportDocumentSerializer
 from privacy.document import EXPORT_FORMAT, EXPORT_VERSION
@@ -47,12 +48,29 @@ EXAMPLE_EXPORT = {
             "trashed_at": None,
         }
     ],
-    "related": {},
+    "related": {
+        "ideas.IdeaRevision": [],
+        "accounts.PersonalAccessToken": [
+            {
+                "id": "4Fq9ZxT2bLmR",
+                "name": "Claude Desktop",
+                "prefix": "cvp_4Fq9ZxT2bLmR",
+                "scopes": ["ideas:read", "notes:read"],
+                "created_at": "2026-01-04T10:30:00Z",
+                "expires_at": "2026-04-04T10:30:00Z",
+                "last_used_at": "2026-01-05T09:12:00Z",
+                "revoked_at": None,
+            }
+        ],
+    },
 }
 
 
 class UserExportView(ApiView):
     """All of the caller's data as one JSON document."""
+
+    # Everything at once, notes included: the creator's session only, never a scoped token.
+    required_scope = Access.FULL_ACCESS_ONLY
 
     @extend_schema(
         operation_id="users_me_export",
@@ -60,7 +78,8 @@ class UserExportView(ApiView):
         description=(
             "Everything CreatorVault holds about the caller, as one JSON document in `data`: the "
             "profile, every idea (those in the trash too) and the rows that hang off them (`related`, "
-            "e.g. revisions), with notes in plain text (sealed at rest, opened for this answer only). "
+            "e.g. revisions), with notes in plain text (sealed at rest, opened for this answer only), "
+            "and your personal access tokens' metadata (never their secrets). "
             "The document is suitable for re-import: staff load it back with "
             "`manage.py import_user_data FILE`, keeping ids and timestamps. The response is marked "
             "`Cache-Control: no-store`."
@@ -84,6 +103,8 @@ class UserExportView(ApiView):
 
 class AccountView(UserMeView):
     """`users/me`: the caller's profile (GET, PATCH from `accounts`) and its erasure (DELETE)."""
+
+    required_scope = {**UserMeView.required_scope, "DELETE": Access.FULL_ACCESS_ONLY}
 
     @extend_schema(
         operation_id="users_me_destroy",

@@ -19,7 +19,7 @@ from audit.services import ERASED_REASON, note_reveal_record
 from ideas.models import Idea, IdeaNoteToken, IdeaRevision
 from ideas.tests.factories import IdeaFactory
 from ideas.tests.helpers import EXPORT, IDEAS, ME, create_idea, search_titles
-from privacy.document import idea_child_models
+from privacy.document import TOKENS_LABEL, idea_child_models
 from privacy.services import user_data_import, user_erase
 
 
@@ -88,7 +88,7 @@ def test_export_round_trips_through_erase_and_import(owner_with_ideas, client_fo
     again = client_for(user).get(EXPORT).json()["data"]
     assert without_time(again) == without_time(exported["data"])
     # Rows hanging off the ideas (revisions, once they exist) travel too.
-    assert set(again["related"]) == {model._meta.label for model in idea_child_models()}
+    assert set(again["related"]) == {model._meta.label for model in idea_child_models()} | {TOKENS_LABEL}
     # Imported notes are sealed and searchable again.
     assert search_titles(client_for(user), "editors") == ["AI Content Tools Research"]
     assert not Idea.objects.filter(notes_sealed__contains="editors").exists()

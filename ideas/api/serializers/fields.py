@@ -119,3 +119,48 @@ class DueDateField(RuleField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(allow_null=True, **kwargs)
+
+
+# --- Notes in responses: shown only to callers allowed to read them --------------------------------
+
+#: Serializer context key: whether the caller may read notes (`notes:read`, or full access).
+NOTES_VISIBLE = "notes_visible"
+
+
+def notes_visible(context: dict[str, Any]) -> bool:
+    """Whether a serializer with `context` shows notes. Unsaid means no: privacy fails closed."""
+    return bool(context.get(NOTES_VISIBLE, False))
+
+
+class VisibleNotesField(serializers.CharField):
+    """An idea's (or revision's) notes; null, and never even opened, when the caller may not read them."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            read_only=True,
+            allow_null=True,
+            help_text="The notes (may be empty). `null` when withheld: the token lacks `notes:read`.",
+            **kwargs,
+        )
+
+    def get_attribute(self, instance: Any) -> Any:
+        """The notes, or None without reading (so without unsealing) them."""
+        if not notes_visible(self.context):
+            return None
+        return super().get_attribute(instance)
+
+
+class NotesWithheldField(serializers.BooleanField):
+    """Whether `notes` was withheld from this caller (`true` exactly when `notes` is null)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            read_only=True,
+            help_text="`true` when `notes` is withheld (`null`) because the personal access token "
+            "lacks the `notes:read` scope; `false` otherwise.",
+            **kwargs,
+        )
+
+    def get_attribute(self, instance: Any) -> bool:
+        """Computed from the context, not from the instance."""
+        return not notes_visible(self.context)

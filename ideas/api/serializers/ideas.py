@@ -13,10 +13,12 @@ from creatorvault.api.serializers import PaginationSerializer, StrictInputSerial
 from ideas.api.serializers.fields import (
     DueDateField,
     NotesField,
+    NotesWithheldField,
     PriorityField,
     StageField,
     TagField,
     TitleField,
+    VisibleNotesField,
 )
 from ideas.models import TAGS_MAX_COUNT, Idea, Priority, Stage
 from ideas.rules import unique_tags
@@ -64,11 +66,16 @@ class IdeaStageSerializer(StrictInputSerializer):
 
 
 class IdeaSerializer(serializers.Serializer):
-    """An idea as the API returns it (SPEC §3, plus `version`, the value of its ETag)."""
+    """An idea as the API returns it (SPEC §3, plus `version`, the value of its ETag).
+
+    For a personal access token without `notes:read`, the notes are withheld:
+    `"notes": null, "notes_withheld": true` (never opened on the server either).
+    """
 
     id = serializers.UUIDField(read_only=True)
     title = serializers.CharField(read_only=True)
-    notes = serializers.CharField(read_only=True)
+    notes = VisibleNotesField()
+    notes_withheld = NotesWithheldField()
     stage = StageField(read_only=True)
     tags = serializers.ListField(child=serializers.CharField(), read_only=True)
     priority = PriorityField(read_only=True)

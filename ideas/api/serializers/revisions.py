@@ -5,12 +5,12 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from creatorvault.api.serializers import PaginationSerializer
-from ideas.api.serializers.fields import PriorityField, StageField
+from ideas.api.serializers.fields import NotesWithheldField, PriorityField, StageField, VisibleNotesField
 from ideas.models import CONTENT_FIELDS
 
 
 class RevisionSerializer(serializers.Serializer):
-    """An earlier content of an idea, as a write replaced it."""
+    """An earlier content of an idea, as a write replaced it (notes withheld like `IdeaSerializer`'s)."""
 
     rev = serializers.IntegerField(
         source="number",
@@ -23,7 +23,8 @@ class RevisionSerializer(serializers.Serializer):
         min_value=1, help_text="The idea's version (ETag) while it had this content."
     )
     title = serializers.CharField()
-    notes = serializers.CharField()
+    notes = VisibleNotesField()
+    notes_withheld = NotesWithheldField()
     stage = StageField()
     tags = serializers.ListField(child=serializers.CharField())
     priority = PriorityField()

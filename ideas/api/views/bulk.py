@@ -12,7 +12,7 @@ from creatorvault.api.openapi import ERROR_STATUSES_EXTENSION
 from creatorvault.api.views import user_path_variant
 from ideas.api import openapi as docs
 from ideas.api.serializers.bulk import IdeaBulkResultSerializer, IdeaBulkSerializer
-from ideas.api.views.base import IdeasApiView
+from ideas.api.views.base import IDEAS_SCOPES, IdeasApiView
 from ideas.services.bulk import ideas_bulk_apply
 
 IDEAS_TAG = ["ideas"]
@@ -20,6 +20,8 @@ IDEAS_TAG = ["ideas"]
 
 class IdeaBulkView(IdeasApiView):
     """`/ideas/bulk`: one change to many ideas, all or nothing."""
+
+    required_scope = IDEAS_SCOPES
 
     @extend_schema(
         operation_id="ideas_bulk",

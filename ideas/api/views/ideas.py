@@ -18,7 +18,7 @@ from ideas.api.serializers.ideas import (
     IdeaStageSerializer,
     IdeaWriteSerializer,
 )
-from ideas.api.views.base import IdeasApiView, idea_response
+from ideas.api.views.base import IDEAS_SCOPES, IdeasApiView
 from ideas.selectors.ideas import idea_get, idea_list
 from ideas.selectors.params import parse_idea_list_params
 from ideas.services.ideas import idea_create, idea_replace, idea_set_stage, idea_update
@@ -29,6 +29,8 @@ IDEAS_TAG = ["ideas"]
 
 class IdeaListView(IdeasApiView):
     """`/ideas`: list and create the caller's ideas."""
+
+    required_scope = IDEAS_SCOPES
 
     reads_query_parameters = True
 
@@ -45,8 +47,9 @@ class IdeaListView(IdeasApiView):
     def get(self, request: Request, **kwargs: Any) -> Response:
         """A page of the caller's ideas."""
         params = parse_idea_list_params(dict(request.query_params.lists()))
-        page = idea_list(owner=self.caller, params=params)
-        return Response(IdeaListSerializer({"ideas": page.items, "pagination": page.pagination}).data)
+        page = idea_list(owner=self.caller, params=params, search_notes=self.notes_visible)
+        data = {"ideas": page.items, "pagination": page.pagination}
+        return Response(IdeaListSerializer(data, context=self.serializer_context()).data)
 
     @extend_schema(
         operation_id="ideas_create",
@@ -63,11 +66,13 @@ class IdeaListView(IdeasApiView):
         serializer = IdeaWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         idea = idea_create(owner=self.caller, **serializer.validated_data)
-        return idea_response(idea, status_code=status.HTTP_201_CREATED, Location=self.detail_url(idea))
+        return self.idea_response(idea, status_code=status.HTTP_201_CREATED, Location=self.detail_url(idea))
 
 
 class IdeaDetailView(IdeasApiView):
     """`/ideas/{id}`: read, replace, update and delete one of the caller's ideas."""
+
+    required_scope = IDEAS_SCOPES
 
     @extend_schema(
         operation_id="ideas_retrieve",
@@ -75,11 +80,11 @@ class IdeaDetailView(IdeasApiView):
         tags=IDEAS_TAG,
         parameters=[docs.IDEA_ID, docs.ETAG],
         responses={200: IdeaSerializer},
-        examples=[docs.IDEA_EXAMPLE],
+        examples=[docs.IDEA_EXAMPLE, docs.IDEA_NOTES_WITHHELD_EXAMPLE],
     )
     def get(self, request: Request, id: str, **kwargs: Any) -> Response:
         """One of the caller's ideas."""
-        return idea_response(idea_get(owner=self.caller, idea_id=id))
+        return self.idea_response(idea_get(owner=self.caller, idea_id=id))
 
     @extend_schema(
         operation_id="ideas_replace",
@@ -98,7 +103,7 @@ class IdeaDetailView(IdeasApiView):
         idea = idea_replace(
             owner=self.caller, idea_id=id, if_match=self.if_match(), **serializer.validated_data
         )
-        return idea_response(idea)
+        return self.idea_response(idea)
 
     @extend_schema(
         operation_id="ideas_partial_update",
@@ -117,7 +122,7 @@ class IdeaDetailView(IdeasApiView):
         idea = idea_update(
             owner=self.caller, idea_id=id, changes=serializer.validated_data, if_match=self.if_match()
         )
-        return idea_response(idea)
+        return self.idea_response(idea)
 
     @extend_schema(
         operation_id="ideas_destroy",
@@ -138,6 +143,8 @@ class IdeaDetailView(IdeasApiView):
 class IdeaStageView(IdeasApiView):
     """`/ideas/{id}/stage`: move an idea along the pipeline."""
 
+    required_scope = IDEAS_SCOPES
+
     @extend_schema(
         operation_id="ideas_stage_update",
         summary="Change an idea's stage",
@@ -154,7 +161,7 @@ class IdeaStageView(IdeasApiView):
         idea = idea_set_stage(
             owner=self.caller, idea_id=id, stage=serializer.validated_data["stage"], if_match=self.if_match()
         )
-        return idea_response(idea)
+        return self.idea_response(idea)
 
 
 UserIdeaListView = user_path_variant(IdeaListView, {"get": "ideas_list", "post": "ideas_create"})

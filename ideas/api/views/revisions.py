@@ -13,7 +13,7 @@ from creatorvault.api.views import user_path_variant
 from ideas.api import openapi as docs
 from ideas.api.serializers.ideas import IdeaSerializer
 from ideas.api.serializers.revisions import RevisionListSerializer, RevisionSerializer
-from ideas.api.views.base import IdeasApiView, idea_response
+from ideas.api.views.base import IDEAS_SCOPES, IdeasApiView
 from ideas.selectors.revisions import revision_get, revision_list
 from ideas.services.revisions import revision_restore
 
@@ -22,6 +22,8 @@ REVISIONS_TAG = ["revisions"]
 
 class IdeaRevisionListView(IdeasApiView):
     """`/ideas/{id}/revisions`: an idea's earlier contents."""
+
+    required_scope = IDEAS_SCOPES
 
     reads_query_parameters = True
 
@@ -38,13 +40,14 @@ class IdeaRevisionListView(IdeasApiView):
         """A page of revisions, newest first."""
         page = parse_page_params(dict(request.query_params.lists()))
         result = revision_list(owner=self.caller, idea_id=id, page=page)
-        return Response(
-            RevisionListSerializer({"revisions": result.items, "pagination": result.pagination}).data
-        )
+        data = {"revisions": result.items, "pagination": result.pagination}
+        return Response(RevisionListSerializer(data, context=self.serializer_context()).data)
 
 
 class IdeaRevisionDetailView(IdeasApiView):
     """`/ideas/{id}/revisions/{rev}`: one earlier content."""
+
+    required_scope = IDEAS_SCOPES
 
     @extend_schema(
         operation_id="ideas_revisions_retrieve",
@@ -56,11 +59,14 @@ class IdeaRevisionDetailView(IdeasApiView):
     )
     def get(self, request: Request, id: str, rev: str, **kwargs: Any) -> Response:
         """One revision."""
-        return Response(RevisionSerializer(revision_get(owner=self.caller, idea_id=id, number=rev)).data)
+        revision = revision_get(owner=self.caller, idea_id=id, number=rev)
+        return Response(RevisionSerializer(revision, context=self.serializer_context()).data)
 
 
 class IdeaRevisionRestoreView(IdeasApiView):
     """`/ideas/{id}/revisions/{rev}/restore`: make an earlier content current."""
+
+    required_scope = IDEAS_SCOPES
 
     @extend_schema(
         operation_id="ideas_revisions_restore",
@@ -77,7 +83,7 @@ class IdeaRevisionRestoreView(IdeasApiView):
     def post(self, request: Request, id: str, rev: str, **kwargs: Any) -> Response:
         """Restore one revision."""
         idea = revision_restore(owner=self.caller, idea_id=id, number=rev, if_match=self.if_match())
-        return idea_response(idea)
+        return self.idea_response(idea)
 
 
 UserIdeaRevisionListView = user_path_variant(IdeaRevisionListView, {"get": "ideas_revisions_list"})

@@ -16,7 +16,7 @@ from ideas.api.serializers.tags import (
     TagRenamedSerializer,
     TagRenameSerializer,
 )
-from ideas.api.views.base import IdeasApiView
+from ideas.api.views.base import IDEAS_SCOPES, IdeasApiView
 from ideas.selectors.tags import tag_counts
 from ideas.services.tags import tag_delete, tag_rename
 
@@ -25,6 +25,8 @@ TAGS_TAG = ["tags"]
 
 class TagListView(IdeasApiView):
     """`/tags`: the caller's tags, for autocomplete."""
+
+    required_scope = IDEAS_SCOPES
 
     @extend_schema(
         operation_id="tags_list",
@@ -42,6 +44,8 @@ class TagListView(IdeasApiView):
 
 class TagDetailView(IdeasApiView):
     """`/tags/{tag}`: remove a tag from every idea."""
+
+    required_scope = IDEAS_SCOPES
 
     @extend_schema(
         operation_id="tags_destroy",
@@ -61,6 +65,8 @@ class TagDetailView(IdeasApiView):
 
 class TagRenameView(TagDetailView):
     """`/tags/rename`: rename or merge a tag across every idea (DELETE removes the tag `rename`)."""
+
+    required_scope = IDEAS_SCOPES
 
     @extend_schema(
         operation_id="tags_rename",

@@ -13,7 +13,7 @@ from creatorvault.api.pagination import parse_page_params
 from ideas.api import openapi as docs
 from ideas.api.serializers.ideas import IdeaSerializer
 from ideas.api.serializers.trash import TrashEmptiedSerializer, TrashListSerializer
-from ideas.api.views.base import IdeasApiView, idea_response
+from ideas.api.views.base import IDEAS_SCOPES, IdeasApiView
 from ideas.selectors.trash import trash_list
 from ideas.services.trash import idea_purge, idea_restore, trash_empty
 
@@ -22,6 +22,8 @@ TRASH_TAG = ["trash"]
 
 class TrashListView(IdeasApiView):
     """`/trash`: the caller's trashed ideas; DELETE empties the trash."""
+
+    required_scope = IDEAS_SCOPES
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         """The list parses its own parameters; emptying the trash takes none (others answer 405)."""
@@ -42,7 +44,8 @@ class TrashListView(IdeasApiView):
     def get(self, request: Request, **kwargs: Any) -> Response:
         """A page of the trash."""
         page = trash_list(owner=self.caller, page=parse_page_params(dict(request.query_params.lists())))
-        return Response(TrashListSerializer({"ideas": page.items, "pagination": page.pagination}).data)
+        data = {"ideas": page.items, "pagination": page.pagination}
+        return Response(TrashListSerializer(data, context=self.serializer_context()).data)
 
     @extend_schema(
         operation_id="trash_empty",
@@ -60,6 +63,8 @@ class TrashListView(IdeasApiView):
 
 class TrashDetailView(IdeasApiView):
     """`/trash/{id}`: destroy one trashed idea for good."""
+
+    required_scope = IDEAS_SCOPES
 
     @extend_schema(
         operation_id="trash_destroy",
@@ -79,6 +84,8 @@ class TrashDetailView(IdeasApiView):
 class TrashRestoreView(IdeasApiView):
     """`/trash/{id}/restore`: bring a trashed idea back."""
 
+    required_scope = IDEAS_SCOPES
+
     @extend_schema(
         operation_id="trash_restore",
         summary="Restore a trashed idea",
@@ -91,4 +98,4 @@ class TrashRestoreView(IdeasApiView):
     )
     def post(self, request: Request, id: str, **kwargs: Any) -> Response:
         """Restore one idea."""
-        return idea_response(idea_restore(owner=self.caller, idea_id=id))
+        return self.idea_response(idea_restore(owner=self.caller, idea_id=id))

@@ -17,6 +17,7 @@ OUTPUT_FIELDS = {
     "id",
     "title",
     "notes",
+    "notes_withheld",
     "stage",
     "tags",
     "priority",

@@ -17,8 +17,9 @@ class Command(BaseCommand):
     """Erase one user (the same as DELETE /api/v1/users/me)."""
 
     help = (
-        "Erase one user entirely: their ideas, word-index entries, admin log entries about them, and "
-        "the profile. Cannot be undone; export first (export_user_data) if the data may be wanted."
+        "Erase one user entirely: their ideas, word-index entries, personal access tokens, admin log "
+        "entries about them, and the profile. Cannot be undone; export first (export_user_data) if the "
+        "data may be wanted."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Erased user {options['user']}: {summary.ideas} idea(s), {summary.index_entries} index "
-                f"entr(ies), {summary.log_entries} admin log entr(ies), and the profile."
+                f"entr(ies), {summary.tokens} personal access token(s), {summary.log_entries} admin log "
+                "entr(ies), and the profile."
             )
         )
