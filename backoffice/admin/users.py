@@ -20,6 +20,7 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from accounts.services import user_deactivate, user_reactivate
+from backoffice.admin.tokens import TokenInline
 from backoffice.forms import AccountChangeForm, StaffCreationForm
 from backoffice.paginator import EstimatedCountPaginator
 from ideas.models import Idea
@@ -55,6 +56,7 @@ class UserAdmin(DjangoUserAdmin):
     show_full_result_count = False
     list_per_page = 50
     actions = ("deactivate_users", "reactivate_users")
+    inlines = (TokenInline,)
     fieldsets = (
         ("Better Auth profile (read-only)", {"fields": BETTER_AUTH_FIELDS}),
         (
