@@ -1,8 +1,28 @@
-"""ASGI entry point."""
+"""ASGI entry point: a thin router between the MCP app and Django.
+
+`/mcp` and `/.well-known/oauth-protected-resource…` go to the assistant's MCP app (Starlette,
+the official MCP SDK), and so does the lifespan, which starts the SDK's session manager; every
+other request goes to Django. Production serves this with gunicorn's uvicorn workers
+(`gunicorn.conf.py`), `make run` with uvicorn. `config.wsgi` still serves Django alone (no /mcp).
+"""
 
 import os
+from typing import Any
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+# Imported after Django is set up: the MCP app uses the models.
+from assistant.mcp.http import build_app, serves_path  # noqa: E402
+
+mcp_application = build_app()
+
+
+async def application(scope: Any, receive: Any, send: Any) -> None:
+    """Route one ASGI connection: lifespan and the MCP paths to the MCP app, the rest to Django."""
+    if scope["type"] == "lifespan" or (scope["type"] == "http" and serves_path(scope["path"])):
+        await mcp_application(scope, receive, send)
+    else:
+        await django_application(scope, receive, send)

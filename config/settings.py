@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "accounts",
     "ideas",
     "audit",
+    "assistant",
     "privacy",
 ]
 
@@ -240,6 +241,13 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# --- Assistant (MCP) ----------------------------------------------------------------------------
+# MCP_READ_ONLY takes the write tools away from every MCP client (they are not even listed).
+MCP_READ_ONLY: bool = env.bool("MCP_READ_ONLY", default=False)
+# The MCP server's public resource URL (RFC 9728 `resource`), e.g. https://api.example.com/mcp;
+# by default it is made from each request's scheme and (validated) Host.
+MCP_RESOURCE_URL: str = env.str("MCP_RESOURCE_URL", default="")
+
 # --- Rate limits --------------------------------------------------------------------------------
 RATELIMIT_USER: str = env.str("RATELIMIT_USER", default="100/m")
 RATELIMIT_ANON: str = env.str("RATELIMIT_ANON", default="10/m")
@@ -316,6 +324,8 @@ LOGGING = {
         # runserver's request lines carry the query string, i.e. search terms: strip it.
         "django.server": {"level": "WARNING", "propagate": True, "filters": ["strip_query_string"]},
         "django.db.backends": {"level": "WARNING", "propagate": True},
+        # The MCP SDK: warnings only (its info lines add nothing to ours).
+        "mcp": {"level": "WARNING", "propagate": True},
     },
 }
 

@@ -7,17 +7,19 @@ nowhere else.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, OrderBy
 from django.db.models.functions import Lower
 
 from accounts.models import User
+from creatorvault.api.cursor import CursorPage, SortKey, cursor_page
 from creatorvault.api.pagination import Page, PageParams, page_of
 from creatorvault.errors import NotFound
 from ideas.models import Idea
 from ideas.selectors.params import IdeaListParams
-from ideas.selectors.search import ideas_matching
+from ideas.selectors.search import ideas_matching, ideas_matching_with_reasons
 from ideas.selectors.tags import ideas_with_tags
 
 
@@ -59,19 +61,76 @@ def _ordering(params: IdeaListParams) -> list[OrderBy]:
     return [key, OrderBy(F("id"), descending=descending)]
 
 
+def _filtered(owner: User, params: IdeaListParams, *, in_trash: bool = False) -> Any:
+    queryset = Idea.objects.in_trash_of(owner) if in_trash else Idea.objects.for_owner(owner)
+    if params.stage:
+        queryset = queryset.filter(stage=params.stage)
+    if params.priority:
+        queryset = queryset.filter(priority=params.priority)
+    return ideas_with_tags(queryset, params.tags)
+
+
 def idea_list(*, owner: User, params: IdeaListParams, search_notes: bool = True) -> Page[Idea]:
     """The caller's ideas filtered, sorted and paginated by `params` (two queries, any size).
 
     `search_notes=False` (a caller who may not read notes) makes `search` match titles only, so
     that which ideas a word finds cannot reveal what their notes say.
     """
-    queryset = Idea.objects.for_owner(owner)
-    if params.stage:
-        queryset = queryset.filter(stage=params.stage)
-    if params.priority:
-        queryset = queryset.filter(priority=params.priority)
-    queryset = ideas_with_tags(queryset, params.tags)
-    queryset = ideas_matching(queryset, params.search, owner=owner, include_notes=search_notes)
+    queryset = ideas_matching(
+        _filtered(owner, params), params.search, owner=owner, include_notes=search_notes
+    )
     return page_of(
         queryset.order_by(*_ordering(params)), PageParams(limit=params.limit, offset=params.offset)
     )
+
+
+@dataclass(frozen=True)
+class IdeaCursorPage:
+    """A page of ideas after a cursor, and how many ideas the whole (filtered) list holds."""
+
+    page: CursorPage[Idea]
+    total: int
+
+
+def idea_list_after(
+    *,
+    owner: User,
+    params: IdeaListParams,
+    cursor: str | None,
+    in_trash: bool = False,
+    search_notes: bool = True,
+) -> IdeaCursorPage:
+    """The caller's ideas filtered and sorted by `params`, `params.limit` of them after `cursor`.
+
+    Cursor pagination (`creatorvault.api.cursor`): pages stay right while ideas are added or
+    trashed. `params.offset` is not used. With `params.search`, each idea says where it matched
+    (`title_matched`, `notes_matched`); `search_notes=False` matches titles only (as `idea_list`).
+    `in_trash` lists the caller's trash instead of the live ideas. Two queries: the page and the total (one when the first page holds everything).
+    """
+    queryset = _filtered(owner, params, in_trash=in_trash)
+    if params.search:
+        queryset = ideas_matching_with_reasons(
+            queryset, params.search, owner=owner, include_notes=search_notes
+        )
+    listing = repr(
+        (
+            "ideas",
+            str(owner.pk),
+            in_trash,
+            params.stage,
+            params.priority,
+            params.tags,
+            params.search,
+            search_notes,
+            params.sort,
+            params.order,
+        )
+    )
+    key = SortKey(
+        _SORT_EXPRESSIONS[params.sort],
+        descending=params.order == "desc",
+        nulls_last=params.sort == "due_date",
+    )
+    page = cursor_page(queryset, keys=[key], limit=params.limit, cursor=cursor, listing=listing)
+    total = len(page.items) if cursor is None and not page.has_more else queryset.count()
+    return IdeaCursorPage(page=page, total=total)

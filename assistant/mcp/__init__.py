@@ -1,0 +1,1 @@
+"""The MCP surface of the assistant: the SDK's server (`server`), its HTTP app (`http`), auth (`auth`)."""
