@@ -29,6 +29,7 @@ COPY --chown=app:app creatorvault ./creatorvault
 COPY --chown=app:app accounts ./accounts
 COPY --chown=app:app ideas ./ideas
 COPY --chown=app:app audit ./audit
+COPY --chown=app:app assistant ./assistant
 COPY --chown=app:app privacy ./privacy
 COPY --chown=app:app backoffice ./backoffice
 COPY --chown=app:app templates ./templates
@@ -43,4 +44,5 @@ USER app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os,sys,urllib.request; r=urllib.request.urlopen(f\"http://127.0.0.1:{os.environ.get('PORT','8000')}/health\", timeout=4); sys.exit(0 if r.status == 200 else 1)"]
-CMD ["gunicorn", "--config", "gunicorn.conf.py", "config.wsgi:application"]
+# The ASGI application (Django and the MCP server at /mcp) on gunicorn's uvicorn workers.
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "config.asgi:application"]

@@ -23,15 +23,16 @@ install: $(STAMP) ## Create .venv with exactly what the lock files pin (hash-che
 migrate: $(STAMP) ## Apply database migrations
 	$(BIN)/python manage.py migrate --no-input
 
-run: migrate ## Serve the API on http://127.0.0.1:8000 (embedded SQLite, DEBUG, development tokens)
+run: migrate ## Serve the API and /mcp on http://127.0.0.1:8000 (embedded SQLite, DEBUG, development tokens, reload)
 	@echo ""
 	@echo "  CreatorVault API   http://$(HOST):$(PORT)/api/v1/"
+	@echo "  MCP server         http://$(HOST):$(PORT)/mcp  (Streamable HTTP; see the README for Claude, Cursor, Inspector)"
 	@echo "  API docs           http://$(HOST):$(PORT)/docs  (ReDoc: /redoc, schema: /api/schema)"
 	@echo "  Admin              http://$(HOST):$(PORT)/admin/  (make a login: $(BIN)/python manage.py createsuperuser)"
 	@echo "  Health             http://$(HOST):$(PORT)/health  /health/db  /health/ready"
 	@echo "  Token for curl     $(BIN)/python manage.py mint_token you@example.com"
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --reload --no-access-log
 
 test: $(STAMP) ## Run the whole test suite (SQLite by default; set DATABASE_URL/REDIS_URL for PostgreSQL/Redis)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,17 +1,36 @@
 """gunicorn settings for production, read from the environment.
 
-The application itself writes one structured JSON line per request (creatorvault.middleware), so
-gunicorn's access log is off by default; set GUNICORN_ACCESS_LOG=- to add gunicorn's own JSON
-access lines (they carry the request id too). gunicorn's error log is JSON as well.
+Production serves the ASGI application (`config.asgi:application`: Django, plus the MCP server at
+`/mcp`) with uvicorn workers (`uvicorn_worker.UvicornWorker`): `/mcp` needs an asynchronous
+server, and its stateless transport lets any worker serve any request. Django's synchronous views
+and the tools run in each worker's thread for sync code (asgiref, thread-sensitive). Naming the
+WSGI application instead (`gunicorn -c gunicorn.conf.py config.wsgi:application`) serves Django
+alone with threaded workers, as before; `GUNICORN_WORKER_CLASS` overrides the choice.
+
+The application itself writes one structured JSON line per request (creatorvault.middleware and
+the MCP endpoint), so the access log is off by default; GUNICORN_ACCESS_LOG=- adds the server's
+own access lines (query strings stripped: they carry search terms). The error log is JSON too.
 """
 
 import multiprocessing
 import os
+import sys
+
+# The application gunicorn serves when the command line names none.
+wsgi_app = "config.asgi:application"
+
+
+def _serves_wsgi(argv: list[str]) -> bool:
+    """Whether the command line names the WSGI application (which needs threaded workers)."""
+    return any(arg.endswith("wsgi:application") for arg in argv[1:])
+
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))  # threaded (WSGI) workers only
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or (
+    "gthread" if _serves_wsgi(sys.argv) else "uvicorn_worker.UvicornWorker"
+)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
@@ -38,6 +57,7 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"strip_query_string": {"()": "creatorvault.logging.StripQueryStringFilter"}},
     "formatters": {
         "json": {
             "format": '{"timestamp": "%(asctime)s", "level": "%(levelname)s", "logger": "%(name)s", '
@@ -51,7 +71,12 @@ logconfig_dict = {
             "formatter": "json",
             "stream": "ext://sys.stderr",
         },
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stdout",
+            "filters": ["strip_query_string"],
+        },
     },
     "loggers": {
         "gunicorn.error": {"handlers": ["error_console"], "level": loglevel.upper(), "propagate": False},

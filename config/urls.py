@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("accounts.api.urls")),
     path("api/v1/", include("privacy.api.urls")),
+    path("api/v1/", include("assistant.api.urls")),
     path("api/v1/", include("ideas.api.urls")),
 ]
 

@@ -24,11 +24,18 @@ _QUERY_STRING = re.compile(r"\?[^\s\"]*")
 
 
 class StripQueryStringFilter(logging.Filter):
-    """Drops query strings (search terms) from the request lines `runserver` logs (`django.server`)."""
+    """Drops query strings (search terms) from request lines servers log.
+
+    `runserver` (`django.server`) passes the request line as the first argument; uvicorn's access
+    log (`uvicorn.access`, also gunicorn's access log under its uvicorn workers) the path as the
+    third. Every text argument is cleaned.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
-            record.args = (_QUERY_STRING.sub("", record.args[0]), *record.args[1:])
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(
+                _QUERY_STRING.sub("", arg) if isinstance(arg, str) else arg for arg in record.args
+            )
         return True
 
 

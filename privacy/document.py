@@ -6,7 +6,8 @@
                 field of the idea, notes in plain text…}],
      "related": {"ideas.IdeaRevision": [{…every stored field, notes in plain text…}], …,
                  "accounts.PersonalAccessToken": [{"id", "name", "prefix", "scopes", "created_at",
-                                                   "expires_at", "last_used_at", "revoked_at"}]}}
+                                                   "expires_at", "last_used_at", "revoked_at"}]},
+     "ai_activity": [{"at", "tool", "idea_ids", "fields_returned", …}]}
 
 Fields are taken from the models themselves (every concrete column but the owner and the sealed
 columns, plus the plain `notes`), and `related` holds the rows of every model that hangs off an
@@ -17,6 +18,9 @@ The creator's personal access tokens travel as metadata only (`TOKEN_FIELDS`, an
 the secret, nor its hash). They are credentials, not content: an import accepts the section (and
 documents without it, from before tokens existed) but re-creates no token; the creator makes new
 ones. The document stays at version 1.
+
+`ai_activity` is the AI activity ledger (`assistant.models.AIActivity`); it was added within
+version 1 and is optional on import, so exports made before it still import.
 """
 
 from __future__ import annotations

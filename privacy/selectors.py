@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import PersonalAccessToken, User
 from accounts.selectors import user_find
+from assistant.selectors import activity_export
 from creatorvault.errors import NotFound
 from ideas.models import SealedNotes
 from privacy.document import (
@@ -68,4 +69,6 @@ def user_data_export(*, user: User) -> dict[str, Any]:
         # Rows that hang off those ideas (e.g. revisions), by model, notes in plain text; and the
         # personal access tokens' metadata.
         "related": related,
+        # What AI clients did with them (never content).
+        "ai_activity": plain(activity_export(user=user)),
     }

@@ -5,7 +5,7 @@ and re-seals the notes under the current key through the ideas' one writer of no
 
 `user_erase` deletes the creator's ideas, their word-index entries, their personal access tokens,
 admin log entries about them or their ideas or tokens (those carry titles, token names and e-mail
-addresses), the free-text reasons of note reveals, and the profile itself.
+addresses), the free-text reasons of note reveals, the AI activity ledger, and the profile itself.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.db.models import Field, Q
 
 from accounts.models import PersonalAccessToken, User
+from assistant.services import activity_erase, activity_import
 from audit.services import note_reveals_forget_ideas
 from creatorvault.errors import Conflict, ValidationFailed
 from ideas.models import Idea, IdeaNoteToken, SealedNotes
@@ -99,6 +100,8 @@ def user_data_import(*, document: dict[str, Any]) -> ImportSummary:
                 raise ValidationFailed(f"The export's `related` {label!r} must be a list.")
             continue
         _import_children(user=user, label=str(label), rows=rows)
+    if "ai_activity" in document:  # absent from exports made before the ledger existed
+        activity_import(user=user, rows=document["ai_activity"])
     return ImportSummary(user_id=user.pk, user_created=created, ideas_imported=count)
 
 
@@ -167,12 +170,13 @@ class ErasureSummary:
     index_entries: int
     log_entries: int
     tokens: int
+    ai_activity: int = 0
 
 
 @transaction.atomic
 def user_erase(*, user: User) -> ErasureSummary:
     """Erase `user` entirely: ideas, word index, personal access tokens, admin log entries about them
-    (or their ideas or tokens), and the profile."""
+    (or their ideas or tokens), the AI activity ledger, and the profile."""
     idea_ids = [str(pk) for pk in all_ideas_of(user).values_list("pk", flat=True)]
     token_ids = list(PersonalAccessToken.objects.filter(owner=user).values_list("pk", flat=True))
     tokens, _ = PersonalAccessToken.objects.filter(owner=user).delete()
@@ -195,5 +199,12 @@ def user_erase(*, user: User) -> ErasureSummary:
         deleted, _ = LogEntry.objects.filter(query).delete()
         log_entries += deleted
     note_reveals_forget_ideas(idea_ids=idea_ids)  # backoffice audit: keep the fact, drop the free text
+    ai_activity = activity_erase(user=user)
     user.delete()
-    return ErasureSummary(ideas=ideas, index_entries=index_entries, log_entries=log_entries, tokens=tokens)
+    return ErasureSummary(
+        ideas=ideas,
+        index_entries=index_entries,
+        log_entries=log_entries,
+        tokens=tokens,
+        ai_activity=ai_activity,
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
@@ -56,4 +57,7 @@ def _no_rate_limit(settings):
 def test_ideas_api_conforms_to_its_schema(case, owner, mint_token):
     if case.path_parameters and "user_id" in case.path_parameters:
         case.path_parameters["user_id"] = owner.pk
-    case.call_and_validate(headers={"Authorization": f"Bearer {mint_token(owner)}"})
+    # An opaque cursor cannot come from the schema: any string it allows is one this server never
+    # issued, so its 400 is right (cursor pagination is tested with real cursors elsewhere).
+    excluded = [positive_data_acceptance] if case.query and "cursor" in case.query else []
+    case.call_and_validate(headers={"Authorization": f"Bearer {mint_token(owner)}"}, excluded_checks=excluded)

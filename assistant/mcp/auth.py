@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.http import HttpRequest
 from rest_framework import exceptions
 from rest_framework.request import Request
-from rest_framework.views import APIView
+from rest_framework.settings import api_settings
 
 from assistant.access import IDEAS_READ, IDEAS_WRITE, Access, access_for
 from assistant.models import Surface
@@ -78,8 +78,9 @@ def authenticate_mcp_request(
     http_request.META["REMOTE_ADDR"] = client_ip
     if authorization is not None:
         http_request.META["HTTP_AUTHORIZATION"] = authorization
-    # The API's own authentication classes (DEFAULT_AUTHENTICATION_CLASSES), as every API view has them.
-    request = Request(http_request, authenticators=APIView().get_authenticators())
+    # The API's own authentication classes, as every API view has them.
+    authenticators = [authenticator() for authenticator in api_settings.DEFAULT_AUTHENTICATION_CLASSES]  # type: ignore[operator]
+    request = Request(http_request, authenticators=authenticators)
     try:
         user = request.user
     except exceptions.AuthenticationFailed as exc:

@@ -1,15 +1,8 @@
-"""Fixtures of the assistant's tests: the official MCP Python client, in-process or over a socket.
-
-`mcp_call(token, scenario)` runs `async scenario(client)` with the SDK's `Client` connected over
-Streamable HTTP to the whole ASGI application (`config.asgi.application`: the router, the MCP
-app, Django), through httpx2's ASGI transport. It runs under `async_to_sync`, so the tools'
-thread-sensitive database work happens on the test's own thread and sees its data.
-"""
+"""Fixtures of the assistant's tests: MCP calls through the official client, scoped tokens."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx2
@@ -17,11 +10,8 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.core import signals
 from django.db import close_old_connections
-from mcp import Client
-from mcp.client.streamable_http import streamable_http_client
 
-BASE_URL = "http://127.0.0.1:8000"
-MCP_URL = f"{BASE_URL}/mcp"
+from assistant.tests.helpers import http_client, mcp_client, running_app
 
 
 @pytest.fixture(autouse=True)
@@ -34,39 +24,20 @@ def _keep_test_connection() -> Iterator[None]:
     signals.request_finished.connect(close_old_connections)
 
 
-@asynccontextmanager
-async def running_app() -> Any:
-    """`config.asgi.application` with its lifespan running (the SDK's session manager)."""
-    from config.asgi import application, mcp_application
-
-    async with mcp_application.router.lifespan_context(mcp_application):
-        yield application
-
-
-def http_client(app: Any, token: str | None = None, headers: dict[str, str] | None = None) -> httpx2.AsyncClient:
-    """An httpx2 client into `app` (no socket), sending `Authorization: Bearer <token>`."""
-    sent = dict(headers or {})
-    if token is not None:
-        sent.setdefault("Authorization", f"Bearer {token}")
-    return httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url=BASE_URL, headers=sent, timeout=30)
-
-
-@asynccontextmanager
-async def mcp_client(app: Any, token: str, *, mode: str = "legacy", headers: dict[str, str] | None = None) -> Any:
-    """The official MCP client over Streamable HTTP into `app`; `mode` picks the protocol era."""
-    async with http_client(app, token, headers) as http:
-        async with Client(streamable_http_client(MCP_URL, http_client=http), mode=mode) as client:
-            yield client
-
-
 Scenario = Callable[[Any], Awaitable[Any]]
 
 
 @pytest.fixture
 def mcp_call(db) -> Callable[..., Any]:
-    """`mcp_call(token, scenario, mode="legacy")`: `await scenario(client)` with a connected client."""
+    """`mcp_call(token, scenario, mode="legacy")`: `await scenario(client)` with a connected client.
 
-    def run(token: str, scenario: Scenario, *, mode: str = "legacy", headers: dict[str, str] | None = None) -> Any:
+    It runs under `async_to_sync`, so the tools' thread-sensitive database work happens on the
+    test's own thread and sees the test's data.
+    """
+
+    def run(
+        token: str, scenario: Scenario, *, mode: str = "legacy", headers: dict[str, str] | None = None
+    ) -> Any:
         async def main() -> Any:
             async with running_app() as app, mcp_client(app, token, mode=mode, headers=headers) as client:
                 return await scenario(client)
@@ -77,8 +48,21 @@ def mcp_call(db) -> Callable[..., Any]:
 
 
 @pytest.fixture
+def tool(mcp_call) -> Callable[..., Any]:
+    """`tool(token, name, arguments)`: one tools/call through the official client; its result."""
+
+    def call(token: str, name: str, arguments: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        async def scenario(client: Any) -> Any:
+            return await client.call_tool(name, arguments or {})
+
+        return mcp_call(token, scenario, **kwargs)
+
+    return call
+
+
+@pytest.fixture
 def http_call(db) -> Callable[..., Any]:
-    """`http_call(scenario)`: `await scenario(http)` with a raw httpx2 client into the running app."""
+    """`http_call(scenario)`: `await scenario(client_for)`, `client_for(token, headers)` raw httpx2."""
 
     def run(scenario: Callable[[Callable[..., httpx2.AsyncClient]], Awaitable[Any]]) -> Any:
         async def main() -> Any:
@@ -88,3 +72,18 @@ def http_call(db) -> Callable[..., Any]:
         return async_to_sync(main)()
 
     return run
+
+
+@pytest.fixture
+def scoped_token(settings) -> Callable[..., str]:
+    """`scoped_token(user, *scopes)`: a bearer token limited to `scopes` (see `scoped_tokens`)."""
+    from assistant.tests.scoped_tokens import scoped_token_for
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_AUTHENTICATION_CLASSES": [
+            "assistant.tests.scoped_tokens.ScopedTestAuthentication",
+            *settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
+        ],
+    }
+    return scoped_token_for

@@ -84,7 +84,8 @@ class ToolSpec:
     @cached_property
     def _validator(self) -> Draft202012Validator:
         Draft202012Validator.check_schema(self.input_schema)
-        return Draft202012Validator(self.input_schema)
+        # Formats are checked too (`uuid` ids): a malformed id is a bad argument, not a missing idea.
+        return Draft202012Validator(self.input_schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
     def check_arguments(self, arguments: Any) -> dict[str, Any]:
         """`arguments` if they fit the input schema; otherwise a `ToolError` naming each bad one."""
@@ -134,8 +135,8 @@ class ToolSpec:
 
 # --- Explaining schemas to a model ------------------------------------------------------------------
 
-#: Patterns the schemas use, in words.
-PATTERN_WORDS: dict[str, str] = {}
+#: Formats the schemas use, in words.
+FORMAT_WORDS: dict[str, str] = {}
 
 
 def describe(schema: Mapping[str, Any]) -> str:
@@ -158,9 +159,8 @@ def describe(schema: Mapping[str, Any]) -> str:
     if kind == "boolean":
         return "true or false"
     if kind == "string":
-        pattern = schema.get("pattern")
-        if pattern in PATTERN_WORDS:
-            return PATTERN_WORDS[pattern]
+        if schema.get("format") in FORMAT_WORDS:
+            return FORMAT_WORDS[schema["format"]]
         low, high = schema.get("minLength"), schema.get("maxLength")
         if high is not None:
             return f"text of {low or 0} to {high} characters"
@@ -192,9 +192,11 @@ def problem_of(error: SchemaError) -> str:
         return "must not be empty." if expected == 1 else f"must be at least {expected} characters long."
     if validator == "maxItems":
         return f"must have at most {expected} items."
+    if validator == "format":
+        words = FORMAT_WORDS.get(str(expected))
+        return f"must be {words}." if words else f"must be a {expected}."
     if validator == "pattern":
-        words = PATTERN_WORDS.get(str(expected))
-        return f"must be {words}." if words else "is not in the expected format."
+        return "is not in the expected format."
     if validator == "additionalProperties":
         return "holds unknown keys."
     return error.message.rstrip(".") + "."

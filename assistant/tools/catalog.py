@@ -146,7 +146,12 @@ EXPAND_IDEA = ToolSpec(
     input_schema=s.obj(
         {
             "idea_id": s.IDEA_ID,
-            "mode": {"type": "string", "enum": list(MODES), "default": "angles"},
+            "mode": {
+                "type": "string",
+                "enum": list(MODES),
+                "default": "angles",
+                "description": "What to suggest.",
+            },
             "include_notes": s.INCLUDE_NOTES,
         },
         required=("idea_id",),

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.tools.base import PATTERN_WORDS
+from assistant.tools.base import FORMAT_WORDS
 from creatorvault.api.cursor import CURSOR_MAX_CHARS
 from ideas.models import NOTES_MAX_CHARS, TAG_MAX_CHARS, TAGS_MAX_COUNT, TITLE_MAX_CHARS, Priority, Stage
-from ideas.rules import DUE_DATE_PATTERN
 from ideas.selectors.params import ORDERS, SEARCH_MAX_CHARS, SORT_FIELDS
 
+#: The largest version an idea can have (a positive 32-bit integer column).
+MAX_VERSION = 2_147_483_647
+#: The longest due date accepted (RFC 3339 with microseconds and an offset).
+DUE_DATE_MAX_CHARS = 40
 #: The most items one page of a list tool returns.
 MAX_PAGE = 50
 DEFAULT_PAGE = 20
 
-UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-PATTERN_WORDS[UUID_PATTERN] = "an idea id (a UUID, as list_ideas and search_ideas return them)"
-PATTERN_WORDS[DUE_DATE_PATTERN] = "an ISO 8601 date-time with a timezone, such as 2026-01-04T10:30:00Z"
+FORMAT_WORDS["uuid"] = "an idea id (a UUID, as list_ideas and search_ideas return them)"
+FORMAT_WORDS["date-time"] = "an ISO 8601 date-time with a timezone, such as 2026-01-04T10:30:00Z"
 
 
 def obj(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -40,15 +42,16 @@ def out(properties: dict[str, Any]) -> dict[str, Any]:
 
 # --- Arguments -------------------------------------------------------------------------------------
 
-IDEA_ID = {"type": "string", "pattern": UUID_PATTERN, "description": "The idea's id."}
+IDEA_ID = {"type": "string", "format": "uuid", "maxLength": 36, "description": "The idea's id."}
 VERSION = {
     "type": "integer",
     "minimum": 1,
+    "maximum": MAX_VERSION,
     "description": "The idea's version as you last read it; refused if it changed since.",
 }
-STAGE = {"type": "string", "enum": list(Stage.values)}
-PRIORITY = {"type": "string", "enum": list(Priority.values)}
-TAG = {"type": "string", "minLength": 1, "maxLength": TAG_MAX_CHARS}
+STAGE = {"type": "string", "enum": list(Stage.values), "description": "Pipeline stage."}
+PRIORITY = {"type": "string", "enum": list(Priority.values), "description": "Priority."}
+TAG = {"type": "string", "minLength": 1, "maxLength": TAG_MAX_CHARS, "description": "A tag."}
 TAGS_FILTER = {
     "type": "array",
     "items": TAG,
@@ -61,10 +64,21 @@ TAGS = {
     "maxItems": TAGS_MAX_COUNT,
     "description": "Tags (lower-cased, duplicates dropped).",
 }
-TITLE = {"type": "string", "minLength": 1, "maxLength": TITLE_MAX_CHARS}
+TITLE = {"type": "string", "minLength": 1, "maxLength": TITLE_MAX_CHARS, "description": "The title."}
 NOTES = {"type": "string", "maxLength": NOTES_MAX_CHARS, "description": "Free text notes (private)."}
-DUE_DATE = {"type": ["string", "null"], "pattern": DUE_DATE_PATTERN, "description": "ISO 8601 with timezone."}
-LIMIT = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE}
+DUE_DATE = {
+    "type": ["string", "null"],
+    "format": "date-time",
+    "maxLength": DUE_DATE_MAX_CHARS,
+    "description": "ISO 8601 with timezone.",
+}
+LIMIT = {
+    "type": "integer",
+    "minimum": 1,
+    "maximum": MAX_PAGE,
+    "default": DEFAULT_PAGE,
+    "description": "Items per page.",
+}
 CURSOR = {
     "type": "string",
     "minLength": 1,
@@ -82,8 +96,13 @@ LIST_IDEAS_INPUT = obj(
         "stage": STAGE,
         "priority": PRIORITY,
         "tags": TAGS_FILTER,
-        "sort": {"type": "string", "enum": list(SORT_FIELDS), "default": "created_at"},
-        "order": {"type": "string", "enum": list(ORDERS), "default": "desc"},
+        "sort": {
+            "type": "string",
+            "enum": list(SORT_FIELDS),
+            "default": "created_at",
+            "description": "Sort key.",
+        },
+        "order": {"type": "string", "enum": list(ORDERS), "default": "desc", "description": "Direction."},
         "in_trash": {"type": "boolean", "default": False, "description": "List the trash instead."},
         "limit": LIMIT,
         "cursor": CURSOR,
@@ -185,9 +204,12 @@ GET_IDEA_OUTPUT = out(
         "notes_withheld": {**NULLABLE_STRING, "description": "Why notes are withheld, how to allow them."},
     }
 )
-WRITE_OUTPUT = out({"idea": IDEA_SUMMARY, "changed": STRINGS})
-DELETE_OUTPUT = out({"idea": IDEA_SUMMARY, "trashed_at": {"type": "string"}})
-RESTORE_OUTPUT = out({"idea": IDEA_SUMMARY})
+# Writes return the idea as the lists do; described once there, referred to here (tools/list is
+# paid for in every conversation).
+IDEA_AS_LISTED = {"type": "object", "description": "The idea, as list_ideas shows it."}
+WRITE_OUTPUT = out({"idea": IDEA_AS_LISTED, "changed": {**STRINGS, "description": "Fields changed."}})
+DELETE_OUTPUT = out({"idea": IDEA_AS_LISTED, "trashed_at": {"type": "string"}})
+RESTORE_OUTPUT = out({"idea": IDEA_AS_LISTED})
 LIST_TAGS_OUTPUT = out(
     {
         "tags": {"type": "array", "items": out({"tag": {"type": "string"}, "count": {"type": "integer"}})},

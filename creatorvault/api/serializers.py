@@ -96,3 +96,13 @@ class PaginationSerializer(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1)
     offset = serializers.IntegerField(min_value=0)
     has_more = serializers.BooleanField()
+
+
+class CursorPaginationSerializer(serializers.Serializer):
+    """Where a cursor-paginated page leads: the cursor of the next page, if any."""
+
+    limit = serializers.IntegerField(min_value=1)
+    next_cursor = serializers.CharField(
+        allow_null=True, help_text="Send as `cursor` to get the next page; null on the last page."
+    )
+    has_more = serializers.BooleanField()

@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
+from assistant.api.serializers import AIActivitySerializer
 from privacy.document import EXPORT_FORMAT, EXPORT_VERSION, TOKENS_LABEL
 
 
@@ -92,5 +93,12 @@ class ExportDocumentSerializer(serializers.Serializer[Any]):
             "Rows that hang off those ideas, by model (for instance `ideas.IdeaRevision`: earlier "
             "versions of an idea), every stored field with notes in plain text; and under "
             f"`{TOKENS_LABEL}` your personal access tokens' metadata."
+        ),
+    )
+    ai_activity = AIActivitySerializer(
+        many=True,
+        help_text=(
+            "The AI activity ledger (`GET /api/v1/users/me/ai-activity`), oldest first: what AI "
+            "clients did with these ideas, never content. Optional on import (older exports lack it)."
         ),
     )

@@ -63,6 +63,7 @@ EXAMPLE_EXPORT = {
             }
         ],
     },
+    "ai_activity": [],
 }
 
 
@@ -79,7 +80,8 @@ class UserExportView(ApiView):
             "Everything CreatorVault holds about the caller, as one JSON document in `data`: the "
             "profile, every idea (those in the trash too) and the rows that hang off them (`related`, "
             "e.g. revisions), with notes in plain text (sealed at rest, opened for this answer only), "
-            "and your personal access tokens' metadata (never their secrets). "
+            "your personal access tokens' metadata (never their secrets) and the AI activity "
+            "ledger (`ai_activity`). "
             "The document is suitable for re-import: staff load it back with "
             "`manage.py import_user_data FILE`, keeping ids and timestamps. The response is marked "
             "`Cache-Control: no-store`."
@@ -111,9 +113,10 @@ class AccountView(UserMeView):
         summary="Erase your account and all of your data",
         description=(
             "Erases the caller's ideas, the word index of their notes, admin log entries about them, "
-            "and the profile, then answers 204 with no body. It cannot be undone; export first "
-            "(`GET /api/v1/users/me/export`). The Better Auth account itself lives with the frontend: "
-            "a later request with a still-valid token would start a new, empty profile."
+            "the AI activity ledger and the profile, then answers 204 with no body. It cannot be "
+            "undone; export first (`GET /api/v1/users/me/export`). The Better Auth account itself "
+            "lives with the frontend: a later request with a still-valid token would start a new, "
+            "empty profile."
         ),
         request=None,
         responses={204: OpenApiResponse(description="Erased; no body.")},
