@@ -6,9 +6,14 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The official TypeScript MCP SDK client the test suite drives (pinned in its package-lock.json).
+# What `make run` watches for changes (not .venv: scanning it would keep a core busy).
+RELOAD_DIRS := $(foreach dir,config creatorvault accounts ideas audit assistant privacy backoffice templates,--reload-dir $(dir))
+NODE_DIR := assistant/tests/node
+NODE_STAMP := $(NODE_DIR)/node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate test lint format lock bench check-deploy schema clean
+.PHONY: help install node-deps run serve migrate test lint format lock bench check-deploy schema clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -19,6 +24,13 @@ $(STAMP): requirements.lock requirements-dev.lock
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv with exactly what the lock files pin (hash-checked)
+
+$(NODE_STAMP): $(NODE_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(NODE_DIR) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the TypeScript MCP client test will be skipped (it needs Node 18+)"; fi
+
+node-deps: $(NODE_STAMP) ## Install the TypeScript MCP client the tests drive (npm ci, from the lock)
 
 migrate: $(STAMP) ## Apply database migrations
 	$(BIN)/python manage.py migrate --no-input
@@ -32,9 +44,9 @@ run: migrate ## Serve the API and /mcp on http://127.0.0.1:8000 (embedded SQLite
 	@echo "  Health             http://$(HOST):$(PORT)/health  /health/db  /health/ready"
 	@echo "  Token for curl     $(BIN)/python manage.py mint_token you@example.com"
 	@echo ""
-	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --reload --no-access-log
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --reload $(RELOAD_DIRS) --no-access-log
 
-test: $(STAMP) ## Run the whole test suite (SQLite by default; set DATABASE_URL/REDIS_URL for PostgreSQL/Redis)
+test: $(STAMP) $(NODE_STAMP) ## Run the whole test suite (SQLite by default; set DATABASE_URL/REDIS_URL for PostgreSQL/Redis)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff check, ruff format --check, mypy, import-linter's layer contracts
@@ -66,4 +78,4 @@ bench: $(STAMP) ## Benchmark the API against the database floor (needs PostgreSQ
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/creatorvault_bench} $(BIN)/python bench/sealing.py
 
 clean: ## Remove the virtualenv and local state
-	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache $(NODE_DIR)/node_modules

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx2
@@ -14,14 +15,19 @@ from django.db import close_old_connections
 from assistant.tests.helpers import http_client, mcp_client, running_app
 
 
-@pytest.fixture(autouse=True)
-def _keep_test_connection() -> Iterator[None]:
-    """Like Django's test client: requests must not close the test's connection (its transaction)."""
+@contextmanager
+def keeping_the_test_connection() -> Iterator[None]:
+    """What Django's test client does around a request: its signals must not close the test's
+    connection (the transaction the test's data lives in). Per call, since the test client
+    reconnects the handlers after each of its own requests.
+    """
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 Scenario = Callable[[Any], Awaitable[Any]]
@@ -42,7 +48,8 @@ def mcp_call(db) -> Callable[..., Any]:
             async with running_app() as app, mcp_client(app, token, mode=mode, headers=headers) as client:
                 return await scenario(client)
 
-        return async_to_sync(main)()
+        with keeping_the_test_connection():
+            return async_to_sync(main)()
 
     return run
 
@@ -69,7 +76,8 @@ def http_call(db) -> Callable[..., Any]:
             async with running_app() as app:
                 return await scenario(lambda token=None, headers=None: http_client(app, token, headers))
 
-        return async_to_sync(main)()
+        with keeping_the_test_connection():
+            return async_to_sync(main)()
 
     return run
 
