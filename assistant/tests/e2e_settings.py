@@ -6,10 +6,8 @@ else is exactly `config.settings`, read from the environment the test gives the 
 
 from config.settings import *  # noqa: F403
 
+_AUTHENTICATION: list[str] = list(REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"])  # noqa: F405
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "assistant.tests.scoped_tokens.ScopedTestAuthentication",
-        *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],  # noqa: F405
-    ],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["assistant.tests.scoped_tokens.ScopedTestAuthentication", *_AUTHENTICATION],
 }
