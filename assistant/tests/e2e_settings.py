@@ -9,5 +9,8 @@ from config.settings import *  # noqa: F403
 _AUTHENTICATION: list[str] = list(REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"])  # noqa: F405
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_AUTHENTICATION_CLASSES": ["assistant.tests.scoped_tokens.ScopedTestAuthentication", *_AUTHENTICATION],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "assistant.tests.scoped_tokens.ScopedTestAuthentication",
+        *_AUTHENTICATION,
+    ],
 }
