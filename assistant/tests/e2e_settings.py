@@ -4,13 +4,16 @@ Scoped tokens (`assistant.tests.scoped_tokens`) stand in for personal access tok
 else is exactly `config.settings`, read from the environment the test gives the server.
 """
 
+from typing import Any, cast
+
+from config import settings as base
 from config.settings import *  # noqa: F403
 
-_AUTHENTICATION: list[str] = list(REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"])  # noqa: F405
+_BASE_REST_FRAMEWORK = cast(dict[str, Any], base.REST_FRAMEWORK)
 REST_FRAMEWORK = {
-    **REST_FRAMEWORK,  # noqa: F405
+    **_BASE_REST_FRAMEWORK,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "assistant.tests.scoped_tokens.ScopedTestAuthentication",
-        *_AUTHENTICATION,
+        *_BASE_REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
     ],
 }
