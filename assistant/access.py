@@ -1,8 +1,8 @@
 """Who is calling a tool, and what they may do: the access context every tool receives.
 
-A credential either carries scopes (a personal access token: `request.auth.scopes`) or it does
-not (the creator's own Better Auth session, a JWT), the same rule as the API's
-(`credential_scopes`). From it, `access_for` derives:
+A credential either carries scopes (a personal access token: `request.auth` is its
+`PersonalAccessToken`) or it does not (the creator's own Better Auth session, a JWT), the same
+rule as the API's (`creatorvault.api.scopes.credential_scopes`). From it, `access_for` derives:
 
 * which tools are allowed: `ideas:read` for the reads, `ideas:write` for the writes (a session
   has both); `MCP_READ_ONLY` takes the writes away from every MCP caller;
@@ -17,18 +17,19 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
 
 from accounts.models import User
+from accounts.scopes import Scope
 from assistant.models import CLIENT_NAME_MAX_CHARS, Credential, Surface
+from creatorvault.api.scopes import credential_scopes
 
-IDEAS_READ = "ideas:read"
-IDEAS_WRITE = "ideas:write"
-NOTES_READ = "notes:read"
+IDEAS_READ: str = Scope.IDEAS_READ.value
+IDEAS_WRITE: str = Scope.IDEAS_WRITE.value
+NOTES_READ: str = Scope.NOTES_READ.value
 #: The scopes the assistant's tools know, in the order documents list them.
 TOOL_SCOPES: tuple[str, ...] = (IDEAS_READ, IDEAS_WRITE, NOTES_READ)
 #: What a Better Auth session may do with the tools: everything; notes when a call asks for them.
@@ -114,16 +115,10 @@ def clean_client_name(name: Any) -> str:
     return _UNPRINTABLE.sub("", name).strip()[:CLIENT_NAME_MAX_CHARS]
 
 
-def credential_scopes(credential: Any) -> frozenset[str] | None:
-    """The scopes a credential is limited to; None for one with full access (a Better Auth session)."""
-    scopes: Collection[str] | None = getattr(credential, "scopes", None)
-    return None if scopes is None else frozenset(str(scope) for scope in scopes)
-
-
 def access_for(*, owner: User, credential: Any, surface: str = Surface.MCP, client_name: str = "") -> Access:
     """The access a request's authenticated `credential` (DRF's `request.auth`) gives `owner`'s tools.
 
-    A personal access token (a credential with `scopes` and a public `prefix`) is limited to its
+    A personal access token (`PersonalAccessToken`: `scopes`, a public `prefix`) is limited to its
     scopes; a Better Auth session has every tool scope and gets notes when a call asks for them.
     """
     scopes = credential_scopes(credential)

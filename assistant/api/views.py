@@ -13,6 +13,7 @@ from assistant.selectors import activity_page
 from creatorvault.api.cursor import CURSOR_MAX_CHARS
 from creatorvault.api.pagination import DEFAULT_LIMIT, LIMIT, MAX_LIMIT
 from creatorvault.api.params import QueryParameters, Text
+from creatorvault.api.scopes import Access
 from creatorvault.api.views import ApiView
 
 PARAMETERS = QueryParameters({"limit": LIMIT, "cursor": Text(CURSOR_MAX_CHARS)})
@@ -37,6 +38,8 @@ class AIActivityView(ApiView):
     """The caller's AI activity ledger."""
 
     reads_query_parameters = True
+    # The creator's oversight of AI clients: a signed-in session, never one of those clients' tokens.
+    required_scope = Access.FULL_ACCESS_ONLY
 
     @extend_schema(
         operation_id="users_me_ai_activity",

@@ -1,7 +1,7 @@
 """Who is calling `/mcp`: the API's own authentication, rate limit and refusals, for an MCP request.
 
 MCP requests authenticate exactly like API requests: the configured DRF authentication classes
-read `Authorization: Bearer` (Better Auth JWTs; personal access tokens once they exist), so a
+read `Authorization: Bearer` (personal access tokens, `cvp_…`, and Better Auth JWTs), so a
 credential works, fails or is revoked identically on both surfaces. They count against the same
 per-user rate limit (and the per-IP one without a valid token). Refusals follow RFC 6750 and the
 MCP authorization spec: a 401 names the RFC 9728 metadata (`resource_metadata`), so a client
@@ -62,7 +62,7 @@ def _count(request: HttpRequest, user_id: str | None) -> None:
     try:
         enforce_api_rate_limit(request, user_id=user_id)
     except RateLimitExceeded as exc:
-        raise Refusal(429, exc.code, exc.message, {"Retry-After": str(exc.retry_after)}) from None
+        raise Refusal(429, exc.code, exc.message, exc.headers) from None
 
 
 def authenticate_mcp_request(
@@ -90,9 +90,12 @@ def authenticate_mcp_request(
         raise Refusal(401, "AUTH_ERROR", message, {"WWW-Authenticate": challenge}) from None
     except exceptions.PermissionDenied as exc:
         raise Refusal(403, "FORBIDDEN", str(exc.detail)) from None
+    except exceptions.Throttled as exc:
+        # An address over the limit of failed attempts: no token lookup at all until it resets.
+        wait = max(1, int(getattr(exc, "wait", None) or 60))
+        raise Refusal(429, "RATE_LIMIT_EXCEEDED", str(exc.detail), {"Retry-After": str(wait)}) from None
     except ApplicationError as exc:
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimitExceeded) else {}
-        raise Refusal(exc.status, exc.code, exc.message, headers) from None
+        raise Refusal(exc.status, exc.code, exc.message, exc.headers) from None
     if user is None or not user.is_authenticated:
         _count(http_request, None)
         raise Refusal(

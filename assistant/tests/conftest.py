@@ -1,4 +1,4 @@
-"""Fixtures of the assistant's tests: MCP calls through the official client, scoped tokens."""
+"""Fixtures of the assistant's tests: MCP calls through the official client, personal tokens."""
 
 from __future__ import annotations
 
@@ -83,15 +83,10 @@ def http_call(db) -> Callable[..., Any]:
 
 
 @pytest.fixture
-def scoped_token(settings) -> Callable[..., str]:
-    """`scoped_token(user, *scopes)`: a bearer token limited to `scopes` (see `scoped_tokens`)."""
-    from assistant.tests.scoped_tokens import scoped_token_for
+def scoped_token(issue_token) -> Callable[..., str]:
+    """`scoped_token(user, *scopes)`: a real personal access token of `user` limited to `scopes`."""
 
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_AUTHENTICATION_CLASSES": [
-            "assistant.tests.scoped_tokens.ScopedTestAuthentication",
-            *settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
-        ],
-    }
-    return scoped_token_for
+    def make(user: Any, *scopes: str) -> str:
+        return str(issue_token(user, list(scopes), name="MCP client").token_string)
+
+    return make

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from accounts.models import User
+from accounts.models import PersonalAccessToken, User
 from assistant.models import AIActivity
 from assistant.tests.helpers import structured, tool_error
 from ideas.models import Idea
@@ -57,7 +57,7 @@ def test_the_client_and_token_are_named(tool, owner, scoped_token, make_idea, ow
     structured(tool(scoped_token(owner, "ideas:read"), "list_ideas", {}, mode="auto"))
     (row,) = _ledger(owner_client)["activity"]
     assert row["credential"] == "personal_token"
-    assert row["token_ref"] == f"cvp_test{owner.pk[:4]}"
+    assert row["token_ref"] == PersonalAccessToken.objects.get(owner=owner).prefix
     assert row["client_name"] == "mcp"  # the 2026 era carries the SDK client's clientInfo on every call
 
 

@@ -43,8 +43,10 @@ def test_a_write_only_token_cannot_read(mcp_call, tool, owner, scoped_token, mak
 
 
 def test_a_token_for_no_tool_is_refused_at_the_door(http_call, owner, scoped_token):
+    token = scoped_token(owner, "assistant")
+
     async def scenario(client_for: Any) -> Any:
-        async with client_for(scoped_token(owner, "assistant"), MCP_POST_HEADERS) as http:
+        async with client_for(token, MCP_POST_HEADERS) as http:
             return await http.post("/mcp", json=jsonrpc("tools/list"))
 
     response = http_call(scenario)
@@ -84,3 +86,12 @@ def test_a_token_with_notes_read_gets_notes_but_search_still_shows_none(tool, ow
     found = tool(token, "search_ideas", {"query": "private"})
     assert structured(found)["ideas"][0]["matched_in"] == ["notes"]
     assert "Very private words." not in " ".join(block.text for block in found.content)
+
+
+def test_without_notes_read_search_covers_titles_only(tool, owner, scoped_token, make_idea):
+    make_idea(title="Camera bag", notes="A sourdough loaf fits, oddly.")
+    make_idea(title="Sourdough guide")
+    result = tool(scoped_token(owner, "ideas:read"), "search_ideas", {"query": "sourdough"})
+    found = structured(result)
+    assert [(i["title"], i["matched_in"]) for i in found["ideas"]] == [("Sourdough guide", ["title"])]
+    assert "Titles only" in result.content[0].text

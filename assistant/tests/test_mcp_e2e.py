@@ -3,8 +3,9 @@ the official Python SDK client (both protocol eras) and the official TypeScript 
 
 The server is a subprocess with production settings (`DEBUG=False`), trusting the tests' signing
 key. On PostgreSQL it uses the test database (these tests are transactional, so what the server
-wrote is flushed afterwards); on SQLite it migrates its own database file. Data is made through
-the server's own API, and the ledger is read back through it, so nothing here reaches around it.
+wrote is flushed afterwards); on SQLite it migrates its own database file. Data and personal
+access tokens are made through the server's own API, and the ledger is read back through it, so
+nothing here reaches around it.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from mcp.client.streamable_http import streamable_http_client
 
 from accounts.tests.tokens import TEST_AUDIENCE, TEST_ISSUER, TEST_SIGNING_KEY, better_auth_claims, sign
 from assistant.tests.helpers import MCP_POST_HEADERS, jsonrpc, structured, tool_error
-from assistant.tests.scoped_tokens import PREFIX
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +63,7 @@ def _server_env(database_url: str | None, state_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "assistant.tests.e2e_settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
             "DEBUG": "False",
             "ENVIRONMENT": "e2e",
             "SECRET_KEY": secrets.token_urlsafe(50),
@@ -155,14 +155,21 @@ def mcp_server(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator
 
 @dataclass
 class Creator:
-    """A creator known to the live server: a session token (their user row exists)."""
+    """A creator known to the live server, with a session token (a Better Auth JWT)."""
 
     user_id: str
     token: str
+    server_url: str
 
-    def scoped(self, *scopes: str) -> str:
-        """A token of theirs limited to `scopes` (the server accepts these test tokens)."""
-        return f"{PREFIX}{self.user_id}.{'+'.join(scopes)}"
+    def personal_token(self, *scopes: str) -> str:
+        """A personal access token limited to `scopes`, made through the server's API."""
+        response = httpx2.post(
+            f"{self.server_url}/api/v1/users/me/tokens",
+            json={"name": "MCP client", "scopes": list(scopes)},
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
+        assert response.status_code == 201, response.text
+        return str(response.json()["data"]["token"])
 
 
 def _creator(server: LiveServer, name: str) -> Creator:
@@ -171,7 +178,7 @@ def _creator(server: LiveServer, name: str) -> Creator:
     token = sign(better_auth_claims(sub=sub, id=sub, email=f"{sub}@e2e.example.com", name=name))
     response = httpx2.get(f"{server.url}/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200, response.text
-    return Creator(user_id=sub, token=token)
+    return Creator(user_id=sub, token=token, server_url=server.url)
 
 
 def _api(server: LiveServer, creator: Creator, method: str, path: str, **kwargs: Any) -> Any:
@@ -206,7 +213,7 @@ def test_the_python_client_over_a_socket(mcp_server, mode, version):
             protocol = client.protocol_version
         async with _client(mcp_server, outsider.token, mode) as client:
             theirs = await client.call_tool("get_idea", {"idea_id": mine["id"]})
-        async with _client(mcp_server, owner.scoped("ideas:read"), mode) as client:
+        async with _client(mcp_server, owner.personal_token("ideas:read"), mode) as client:
             read_only = [tool.name for tool in (await client.list_tools()).tools]
         return protocol, tools, listed, got, added, bad, theirs, read_only
 
@@ -264,7 +271,7 @@ def test_the_typescript_client_over_a_socket(mcp_server):
         "tokens": {
             "owner": owner.token,
             "outsider": outsider.token,
-            "readOnly": owner.scoped("ideas:read"),
+            "readOnly": owner.personal_token("ideas:read"),
             "burst": burst.token,
         },
         "burst": BURST,

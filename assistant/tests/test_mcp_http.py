@@ -209,3 +209,29 @@ def test_one_log_line_per_request_without_token_or_arguments(http_call, owner, m
     assert lines[0].user_id == owner.pk and lines[0].status == 200
     logged = " ".join(str(vars(r)) for r in caplog.records)
     assert token not in logged and secret_words not in logged
+
+
+def test_a_revoked_or_expired_personal_token_is_refused_at_once(http_call, owner, issue_token):
+    from accounts.services import token_revoke
+
+    issued = issue_token(owner, ["ideas:read"])
+    assert _post(http_call, issued.token_string).status_code == 200
+    token_revoke(token=issued.token)
+    revoked = _post(http_call, issued.token_string)
+    assert revoked.status_code == 401
+    assert revoked.headers["WWW-Authenticate"].startswith('Bearer error="invalid_token"')
+    expired = issue_token(owner, ["ideas:read"])
+    type(expired.token).objects.filter(pk=expired.token.pk).update(expires_at=expired.token.created_at)
+    assert _post(http_call, expired.token_string).status_code == 401
+
+
+def test_guessing_personal_tokens_is_slowed_per_ip(http_call, owner, issue_token, settings):
+    from accounts.services import token_revoke
+
+    issued = issue_token(owner, ["ideas:read"])
+    token_revoke(token=issued.token)
+    settings.RATELIMIT_ANON = "2/m"
+    statuses = [_post(http_call, issued.token_string).status_code for _ in range(3)]
+    assert statuses == [401, 401, 429]
+    limited = _post(http_call, issued.token_string)
+    assert int(limited.headers["Retry-After"]) >= 1

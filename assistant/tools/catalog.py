@@ -41,8 +41,8 @@ TOOLS: tuple[ToolSpec, ...] = (
         name="search_ideas",
         title="Search ideas",
         description=(
-            "Find the creator's ideas by words: titles match substrings, notes match whole words. "
-            "matched_in says where each matched; notes are never shown here (use get_idea)."
+            "Find the creator's ideas by words: titles match substrings, notes whole words (if this "
+            "connection may read notes). matched_in says where; notes are never shown here."
         ),
         scope=IDEAS_READ,
         fn=search_ideas,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.access import Access
+from assistant.access import Access, NotesPolicy
 from assistant.tools.base import ToolError, ToolResult, invalid_arguments
 from assistant.tools.schemas import DEFAULT_PAGE
 from assistant.tools.shapes import SUMMARY_FIELDS, detail_fields, idea_detail, idea_summary, iso
@@ -90,7 +90,9 @@ def search_ideas(
     """The owner's ideas whose title contains `query` or whose notes hold its every word.
 
     Each result says where it matched (`matched_in`); a match in the notes is only named, never
-    shown: no snippet, whatever the access.
+    shown: no snippet, whatever the access. A caller that may never read notes (a token without
+    `notes:read`) searches titles only, as in the API, so which ideas a word finds cannot reveal
+    what their notes say.
     """
     try:
         term = _QUERY.parse(query).strip()
@@ -99,7 +101,8 @@ def search_ideas(
     if not term:
         raise invalid_arguments([{"argument": "query", "problem": "must not be blank.", "allowed": ""}])
     params = IdeaListParams(stage=stage, priority=priority, tags=_tag_filter(tags), search=term, limit=limit)
-    result = idea_list_after(owner=access.owner, params=params, cursor=cursor)
+    search_notes = access.notes is not NotesPolicy.NEVER
+    result = idea_list_after(owner=access.owner, params=params, cursor=cursor, search_notes=search_notes)
     ideas: list[dict[str, Any]] = []
     for idea in result.page.items:
         matched = [
@@ -120,7 +123,8 @@ def search_ideas(
         },
         summary=_page_summary(
             "matching ideas", len(ideas), result.total, result.page.has_more, "search_ideas"
-        ),
+        )
+        + ("" if search_notes else " Titles only: notes are searched only with the notes:read scope."),
         idea_ids=[idea["id"] for idea in ideas],
         fields_returned=SUMMARY_FIELDS if ideas else (),
     )

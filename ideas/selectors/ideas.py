@@ -105,7 +105,8 @@ def idea_list_after(
     Cursor pagination (`creatorvault.api.cursor`): pages stay right while ideas are added or
     trashed. `params.offset` is not used. With `params.search`, each idea says where it matched
     (`title_matched`, `notes_matched`); `search_notes=False` matches titles only (as `idea_list`).
-    `in_trash` lists the caller's trash instead of the live ideas. Two queries: the page and the total (one when the first page holds everything).
+    `in_trash` lists the caller's trash instead of the live ideas. Two queries: the page and the
+    total (one when the first page holds everything).
     """
     queryset = _filtered(owner, params, in_trash=in_trash)
     if params.search:

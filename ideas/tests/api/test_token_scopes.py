@@ -48,6 +48,7 @@ EXPECTED: dict[str, str] = {
     "users_me_tokens_list": SESSION,
     "users_me_tokens_create": SESSION,
     "users_me_tokens_revoke": SESSION,
+    "users_me_ai_activity": SESSION,
 }
 
 SCHEMA = SchemaGenerator().get_schema(request=None, public=True)
