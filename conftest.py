@@ -29,6 +29,12 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _caller_cache_on(settings):
+    """The caller cache as production runs it (on Redis): one test process shares its memory cache."""
+    settings.CALLER_CACHE_SECONDS = 60
+
+
+@pytest.fixture(autouse=True)
 def _generous_rate_limit(settings):
     """Limits that never cut a test short; the rate-limit tests set their own."""
     settings.RATELIMIT_USER = "100000/m"

@@ -9,9 +9,11 @@ For JWTs:
 
 Verification lives in `accounts.verification`; this class only reads the header, turns any
 refusal into `AuthenticationFailed` (401 `AUTH_ERROR`, `WWW-Authenticate: Bearer
-error="invalid_token"`) and loads (or provisions) the user: one query when nothing changed, no
-write. A user whom staff deactivated gets `PermissionDenied` (403 `FORBIDDEN`) even with a valid
-token. Whatever bytes arrive in the header, the outcome is a 401, never a 500.
+error="invalid_token"`) and loads (or provisions) the user: from the shared cache's short-lived
+copy (`accounts.caller_cache`, read in the same round trip as the rate-limit count), else one
+query when nothing changed, no write. A user whom staff deactivated gets `PermissionDenied` (403
+`FORBIDDEN`) even with a valid token, from the next request on. Whatever bytes arrive in the
+header, the outcome is a 401, never a 500.
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from accounts import services
+from accounts.caller_cache import caller_cache_key, caller_from_cache, caller_remember
 from accounts.models import PersonalAccessToken, User
 from accounts.services import user_sync_from_claims
 from accounts.token_strings import looks_like_personal_token
 from accounts.verification import TokenRejected, VerifiedToken, verify_token
-from creatorvault.ratelimit import client_ip_limit_reached
+from creatorvault.ratelimit import client_ip_limit_reached, count_user_request
 
 BEARER = b"bearer"
 
@@ -59,15 +62,35 @@ class BetterAuthJWTAuthentication(BaseAuthentication):
             verified = verify_token(token)
         except TokenRejected as error:
             raise exceptions.AuthenticationFailed(str(error)) from None
-        user = user_sync_from_claims(
-            user_id=verified.sub,
-            email=verified.email,
-            name=verified.name,
-            issued_at=datetime.fromtimestamp(verified.issued_at, tz=UTC),
-        )
+        user = self._cached_caller(request, verified)
+        if user is None:
+            user = user_sync_from_claims(
+                user_id=verified.sub,
+                email=verified.email,
+                name=verified.name,
+                issued_at=datetime.fromtimestamp(verified.issued_at, tz=UTC),
+            )
+            caller_remember(user)
         if not user.is_active:
             raise exceptions.PermissionDenied("Account disabled.")
         return user, verified
+
+    @staticmethod
+    def _cached_caller(request: Request, verified: VerifiedToken) -> User | None:
+        """The account from the shared cache, read in the rate-limit count's round trip.
+
+        None when there is no copy, or when the token's claims differ from it (the database path
+        then syncs them as `user_sync_from_claims` says).
+        """
+        _, cached = count_user_request(
+            request._request, user_id=verified.sub, also_get=caller_cache_key(verified.sub)
+        )
+        user = caller_from_cache(cached) if cached is not None else None
+        if user is None or not user.is_active:
+            return user
+        if not services.user_matches_claims(user, email=verified.email, name=verified.name):
+            return None
+        return user
 
     def authenticate_header(self, request: Request) -> str:
         """The `WWW-Authenticate` value of a 401: names the error when a token was presented."""

@@ -22,10 +22,36 @@ def generate_user_id() -> str:
     return "".join(secrets.choice(GENERATED_ID_ALPHABET) for _ in range(32))
 
 
+class UserQuerySet(models.QuerySet["User"]):
+    """Queries of users: bulk writes forget the cached copies of the accounts they change."""
+
+    def update(self, **kwargs: Any) -> int:
+        """`QuerySet.update`, then forget the changed accounts' cached copies (`accounts.caller_cache`)."""
+        from accounts.caller_cache import caller_forget
+
+        user_ids = list(self.values_list("pk", flat=True))
+        updated = super().update(**kwargs)
+        caller_forget(user_ids)
+        return updated
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        """`QuerySet.bulk_update`, then forget the changed accounts' cached copies."""
+        from accounts.caller_cache import caller_forget
+
+        objs = list(objs)
+        updated = super().bulk_update(objs, fields, batch_size=batch_size)
+        caller_forget([obj.pk for obj in objs])
+        return updated
+
+
 class UserManager(BaseUserManager["User"]):
     """Creates users; people from Better Auth have no usable password."""
 
     use_in_migrations = True
+
+    def get_queryset(self) -> UserQuerySet:
+        """Every query of users is a `UserQuerySet` (its bulk writes forget cached copies)."""
+        return UserQuerySet(self.model, using=self._db)
 
     def create_user(
         self, email: str, password: str | None = None, *, id: str | None = None, **extra: Any

@@ -37,6 +37,11 @@ def _clean_email(email: str) -> str:
     return email.strip().lower()
 
 
+def user_matches_claims(user: User, *, email: str, name: str) -> bool:
+    """Whether `user` already holds what a token's claims say (so syncing would write nothing)."""
+    return user.email == _clean_email(email) and user.name == _clean_name(name)
+
+
 def user_sync_from_claims(*, user_id: str, email: str, name: str, issued_at: datetime | None = None) -> User:
     """Return the user a verified token names, creating or refreshing them from its claims.
 
@@ -116,9 +121,9 @@ def user_update_profile(*, user: User, name: str) -> User:
 def user_deactivate(*, user: User) -> bool:
     """Deactivate `user`: their tokens get 403 from the next request on. False if already inactive.
 
-    Authentication reads `is_active` from the database on every request, so nothing is cached to
-    invalidate. Staff sessions of a deactivated staff member stop working too (Django refuses
-    inactive users).
+    Saving forgets the account's cached copy in every worker (`accounts.caller_cache`), so the next
+    request reads `is_active` from the database. Staff sessions of a deactivated staff member stop
+    working too (Django refuses inactive users).
     """
     if not user.is_active:
         return False

@@ -161,6 +161,10 @@ JWT_ALGORITHMS: list[str] = env.list("JWT_ALGORITHMS", default=["EdDSA"])
 JWT_LEEWAY_SECONDS: int = env.int("JWT_LEEWAY_SECONDS", default=30)
 JWT_MAX_LIFETIME_SECONDS: int = env.int("JWT_MAX_LIFETIME_SECONDS", default=3600)
 JWT_MAX_TOKEN_BYTES: int = env.int("JWT_MAX_TOKEN_BYTES", default=8192)
+# How long the caller's account stays in the shared cache (accounts.caller_cache); 0 turns it off.
+# Any write of the account through the ORM (deactivation included) forgets it at once in every
+# worker, which needs a cache the workers share: off by default without Redis.
+CALLER_CACHE_SECONDS: int = env.int("CALLER_CACHE_SECONDS", default=60 if REDIS_URL else 0)
 JWKS_CACHE_SECONDS: int = env.int("JWKS_CACHE_SECONDS", default=3600)
 JWKS_REFETCH_COOLDOWN_SECONDS: int = env.int("JWKS_REFETCH_COOLDOWN_SECONDS", default=30)
 JWKS_FETCH_TIMEOUT_SECONDS: float = env.float("JWKS_FETCH_TIMEOUT_SECONDS", default=3.0)

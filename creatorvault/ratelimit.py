@@ -1,26 +1,159 @@
-"""Rate limits for the API, with django-ratelimit's counters in the shared cache.
+"""Rate limits for the API: fixed-window counters in the shared cache, one round trip per request.
 
 The key is the user DRF authenticated (a Django decorator would only see an anonymous user under
-JWT auth); callers without a valid token are counted per client IP. If the cache is unreachable
-requests are still served: the failure is logged and the limit is skipped (fail open).
+JWT auth); callers without a valid token are counted per client IP. With Redis the count is one
+server-side script (INCR, EXPIRE on the window's first hit, and optionally a GET of one more key
+riding along, e.g. the caller's cached account), sent through the cache backend's own connection
+pool: one round trip, shared by every worker. Other cache backends (the per-process memory cache
+of development and tests) use `add` + `incr`. If the cache is unreachable requests are still
+served: the failure is logged and the limit is skipped (fail open).
+
+Every counted API answer carries the IETF draft's headers (`RateLimit-Limit`, `RateLimit-Remaining`,
+`RateLimit-Reset`: seconds until the window ends), from that same round trip.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import re
 import time
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest
-from django_ratelimit.core import get_usage
 
 from creatorvault.errors import RateLimitExceeded
 
 logger = logging.getLogger("creatorvault.ratelimit")
 
+#: Request attribute holding the `RateLimitUsage` of the request's count (for the headers).
+USAGE_ATTRIBUTE = "ratelimit_usage"
 
-def _user_key(group: str, request: HttpRequest) -> str:
-    return f"user:{request.ratelimit_user_id}"  # type: ignore[attr-defined]
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+# KEYS[1]: the counter; KEYS[2] (optional): a key read in the same trip. ARGV[1]: the counter's
+# lifetime in seconds; ARGV[2]: "1" to count the request, "0" to only read the counter.
+_SCRIPT = """
+local n
+if ARGV[2] == '1' then
+  n = redis.call('INCR', KEYS[1])
+  if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+else
+  n = tonumber(redis.call('GET', KEYS[1]) or '0')
+end
+if #KEYS > 1 then return {n, redis.call('GET', KEYS[2])} end
+return {n}
+"""
+
+
+@dataclass(frozen=True)
+class RateLimitUsage:
+    """Where a caller stands in the current window of their limit."""
+
+    limit: int
+    count: int
+    reset: int  # seconds until the window ends (at least 1)
+
+    @property
+    def exceeded(self) -> bool:
+        """Whether this request is over the limit."""
+        return self.count > self.limit
+
+    @property
+    def remaining(self) -> int:
+        """Requests left in the window."""
+        return max(0, self.limit - self.count)
+
+    def headers(self) -> dict[str, str]:
+        """The IETF draft's `RateLimit-*` headers."""
+        return {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset),
+        }
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """`"100/m"` → `(100, 60)`; also `"5/10s"`, `"/h"`, `"/d"`."""
+    match = _RATE.match(rate)
+    if match is None:
+        raise ValueError(f"Not a rate: {rate!r} (expected e.g. '100/m').")
+    count, multiplier, unit = match.groups()
+    return int(count), int(multiplier or 1) * _UNIT_SECONDS[unit]
+
+
+# (cache alias, location, process id) -> the registered script on a client of that cache's pool.
+_SCRIPTS: dict[tuple[str, str, int], Any] = {}
+
+
+def _redis_script(alias: str, cache: BaseCache) -> Any | None:
+    """The registered script, on a Redis client of the cache's pool; None for other backends.
+
+    Kept per process, not per backend object: Django makes cache backends per thread (per request
+    context under ASGI), and each new one would otherwise open a new pool, hence a new connection.
+    The pool of redis-py is thread-safe; a forked worker (another pid) makes its own.
+    """
+    backend = getattr(cache, "_cache", None)
+    if backend is None or not hasattr(backend, "get_client"):
+        return None
+    location = repr(settings.CACHES.get(alias, {}).get("LOCATION"))
+    registry_key = (alias, location, os.getpid())
+    script = _SCRIPTS.get(registry_key)
+    if script is None:
+        script = backend.get_client(write=True).register_script(_SCRIPT)
+        _SCRIPTS[registry_key] = script
+    return script
+
+
+def _counter_key(group: str, ident: str, period: int, now: float) -> tuple[str, int]:
+    window = int(now // period)
+    reset = max(1, int((window + 1) * period - now))
+    return f"rl:{group}:{ident}:{period}:{window}", reset
+
+
+def count(
+    *, group: str, ident: str, rate: str, increment: bool = True, also_get: str | None = None
+) -> tuple[RateLimitUsage, Any]:
+    """Count (or only read) one request of `ident` against `rate`; also read cache key `also_get`.
+
+    One cache round trip on Redis. Returns the usage and the value of `also_get` (None when absent
+    or not asked). Raises whatever the cache raises when it is unreachable.
+    """
+    limit, period = parse_rate(rate)
+    alias = settings.RATELIMIT_USE_CACHE
+    cache = caches[alias]
+    raw_key, reset = _counter_key(group, ident, period, time.time())
+    key = cache.make_key(raw_key)
+    script = _redis_script(alias, cache)
+    extra: Any = None
+    if script is not None:
+        keys = [key] if also_get is None else [key, cache.make_key(also_get)]
+        reply = script(keys=keys, args=[period + 1, "1" if increment else "0"])
+        hits = int(reply[0])
+        if also_get is not None and len(reply) > 1 and reply[1] is not None:
+            extra = cache._cache._serializer.loads(reply[1])  # type: ignore[attr-defined]
+    else:
+        if increment:
+            cache.add(raw_key, 0, timeout=period + 1)
+            try:
+                hits = cache.incr(raw_key)
+            except ValueError:  # expired between add and incr
+                cache.set(raw_key, 1, timeout=period + 1)
+                hits = 1
+        else:
+            hits = int(cache.get(raw_key) or 0)
+        if also_get is not None:
+            extra = cache.get(also_get)
+    return RateLimitUsage(limit=limit, count=hits, reset=reset), extra
+
+
+def _user_key(user_id: str) -> str:
+    return f"user:{user_id}"
 
 
 def client_ip_key(group: str, request: HttpRequest) -> str:
@@ -28,20 +161,49 @@ def client_ip_key(group: str, request: HttpRequest) -> str:
     return f"ip:{request.META.get('REMOTE_ADDR') or 'unknown'}"
 
 
-def enforce_api_rate_limit(request: HttpRequest, *, user_id: str | None) -> None:
-    """Count this request; raise `RateLimitExceeded` (429, with Retry-After) when over the limit."""
-    if user_id is not None:
-        request.ratelimit_user_id = user_id  # type: ignore[attr-defined]
-        group, key, rate = "api:user", _user_key, settings.RATELIMIT_USER
-    else:
-        group, key, rate = "api:anon", client_ip_key, settings.RATELIMIT_ANON
+def count_user_request(
+    request: HttpRequest, *, user_id: str, also_get: str | None = None
+) -> tuple[bool, Any]:
+    """Count this request for `user_id` ahead of the check, reading `also_get` in the same trip.
+
+    For authentication, which knows the user a verified token names before loading the account:
+    the count and the cached account come back together. `enforce_api_rate_limit` later checks
+    this count instead of counting again. Returns (counted, value of `also_get`); fails open.
+    """
+    if not settings.RATELIMIT_ENABLE:
+        return False, None
     try:
-        usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
+        usage, extra = count(
+            group="api:user", ident=_user_key(user_id), rate=settings.RATELIMIT_USER, also_get=also_get
+        )
     except Exception as exc:  # noqa: BLE001 - the cache being down must never fail a request
         logger.warning("rate limit skipped: cache unavailable (%s)", type(exc).__name__)
+        return False, None
+    request._ratelimit_counted_for = user_id  # type: ignore[attr-defined]
+    setattr(request, USAGE_ATTRIBUTE, usage)
+    return True, extra
+
+
+def enforce_api_rate_limit(request: HttpRequest, *, user_id: str | None) -> None:
+    """Count this request; raise `RateLimitExceeded` (429, with Retry-After) when over the limit."""
+    if not settings.RATELIMIT_ENABLE:
         return
-    if usage is not None and usage["should_limit"]:
-        retry_after = int(usage["time_left"]) if usage["time_left"] > 0 else 1
+    if user_id is not None:
+        group, ident, rate = "api:user", _user_key(user_id), settings.RATELIMIT_USER
+    else:
+        group, ident, rate = "api:anon", client_ip_key(group="", request=request), settings.RATELIMIT_ANON
+    usage: RateLimitUsage | None
+    if user_id is not None and getattr(request, "_ratelimit_counted_for", None) == user_id:
+        usage = getattr(request, USAGE_ATTRIBUTE, None)  # counted by authentication already
+    else:
+        try:
+            usage, _ = count(group=group, ident=ident, rate=rate)
+        except Exception as exc:  # noqa: BLE001 - the cache being down must never fail a request
+            logger.warning("rate limit skipped: cache unavailable (%s)", type(exc).__name__)
+            return
+        setattr(request, USAGE_ATTRIBUTE, usage)
+    if usage is not None and usage.exceeded:
+        retry_after = usage.reset
         logger.info(
             "rate limit exceeded", extra={"limit_group": group, "window_end": int(time.time()) + retry_after}
         )
@@ -52,6 +214,12 @@ def enforce_api_rate_limit(request: HttpRequest, *, user_id: str | None) -> None
         )
 
 
+def rate_limit_headers(request: HttpRequest) -> dict[str, str]:
+    """The `RateLimit-*` headers of the request's count; empty when nothing was counted."""
+    usage = getattr(request, USAGE_ATTRIBUTE, None)
+    return usage.headers() if usage is not None else {}
+
+
 def client_ip_limit_reached(request: HttpRequest) -> int | None:
     """Seconds to wait when the client's IP has used up its limit for callers without a valid token.
 
@@ -60,18 +228,19 @@ def client_ip_limit_reached(request: HttpRequest) -> int | None:
     further lookups until the window ends: guessing stays slow even for a guess that would work.
     None when under the limit, or when the cache is unreachable (fail open, like the counting).
     """
+    if not settings.RATELIMIT_ENABLE:
+        return None
     try:
-        usage = get_usage(
-            # The same counter `enforce_api_rate_limit` keeps for callers without a valid token.
-            request,
+        # The same counter `enforce_api_rate_limit` keeps for callers without a valid token.
+        usage, _ = count(
             group="api:anon",
-            key=client_ip_key,
+            ident=client_ip_key(group="", request=request),
             rate=settings.RATELIMIT_ANON,
             increment=False,
         )
     except Exception as exc:  # noqa: BLE001 - the cache being down must never fail a request
         logger.warning("rate limit check skipped: cache unavailable (%s)", type(exc).__name__)
         return None
-    if usage is None or usage["count"] < usage["limit"]:
+    if usage.count < usage.limit:
         return None
-    return int(usage["time_left"]) if usage["time_left"] > 0 else 1
+    return usage.reset

@@ -6,11 +6,13 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
+import orjson
 from django.conf import settings
 from rest_framework import exceptions
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.utils.encoders import JSONEncoder
 
 from creatorvault.envelope import success_body
 from creatorvault.errors import PayloadTooLarge
@@ -20,7 +22,9 @@ class EnvelopeJSONRenderer(JSONRenderer):
     """Wraps successful payloads in `{"success": true, "data", "meta"}`.
 
     Error responses come from `creatorvault.api.exceptions` already enveloped (marked `is_envelope`).
-    A 204 has no body.
+    A 204 has no body. Encoded with orjson, to the same bytes DRF's renderer makes (compact, UTF-8,
+    U+2028/U+2029 escaped); values orjson does not know natively go through DRF's encoder, and
+    anything orjson refuses (e.g. integers beyond 64 bits) falls back to DRF's renderer itself.
     """
 
     def render(
@@ -34,7 +38,16 @@ class EnvelopeJSONRenderer(JSONRenderer):
             return b""
         if not getattr(response, "is_envelope", False):
             data = success_body(data)
-        return super().render(data, accepted_media_type, renderer_context)
+        try:
+            rendered = orjson.dumps(data, default=_encoder.default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+        except (orjson.JSONEncodeError, TypeError, ValueError):
+            return super().render(data, accepted_media_type, renderer_context)
+        if b"\xe2\x80\xa8" in rendered or b"\xe2\x80\xa9" in rendered:
+            rendered = rendered.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
+        return rendered
+
+
+_encoder = JSONEncoder()
 
 
 class BoundedJSONParser(JSONParser):

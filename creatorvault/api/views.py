@@ -25,7 +25,7 @@ from creatorvault.api.params import refuse_query_parameters
 from creatorvault.api.scopes import Access, RequiredScope, ScopeDeclaration
 from creatorvault.context import user_id_var
 from creatorvault.errors import Forbidden
-from creatorvault.ratelimit import enforce_api_rate_limit
+from creatorvault.ratelimit import enforce_api_rate_limit, rate_limit_headers
 
 
 class ApiView(APIView):
@@ -57,6 +57,13 @@ class ApiView(APIView):
             raise Forbidden("The user id in the path is not the caller's.")
         if not self.reads_query_parameters:
             refuse_query_parameters(request.query_params)
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        """DRF's, plus the `RateLimit-*` headers of this request's count (no extra cache trip)."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        for name, value in rate_limit_headers(request._request).items():
+            response[name] = value
+        return response
 
     @property
     def caller(self) -> Any:

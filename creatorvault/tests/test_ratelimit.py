@@ -26,6 +26,14 @@ def redis_available() -> bool:
 needs_redis = pytest.mark.skipif(not redis_available(), reason=f"needs Redis at {REDIS_URL}")
 
 
+def rate_limit_headers(response) -> tuple[int, int, int]:
+    return (
+        int(response["RateLimit-Limit"]),
+        int(response["RateLimit-Remaining"]),
+        int(response["RateLimit-Reset"]),
+    )
+
+
 def assert_rate_limited(response) -> None:
     assert response.status_code == 429, response.content
     body = response.json()
@@ -124,3 +132,30 @@ def test_rate_limited_response_is_never_403(client_for, owner, settings) -> None
     client.get(ME)
     response = client.get(ME)
     assert response.status_code == 429
+
+
+def test_answers_carry_the_ratelimit_headers(client_for, owner, settings) -> None:
+    settings.RATELIMIT_USER = "3/m"
+    client = client_for(owner)
+    seen = [rate_limit_headers(client.get(ME)) for _ in range(3)]
+    assert [(limit, remaining) for limit, remaining, _ in seen] == [(3, 2), (3, 1), (3, 0)]
+    assert all(1 <= reset <= 60 for _, _, reset in seen)
+    refused = client.get(ME)
+    assert_rate_limited(refused)
+    limit, remaining, reset = rate_limit_headers(refused)
+    assert (limit, remaining) == (3, 0)
+    assert 1 <= reset <= 60
+
+
+def test_callers_without_a_token_see_the_ip_limit_in_the_headers(settings) -> None:
+    settings.RATELIMIT_ANON = "5/m"
+    response = APIClient(REMOTE_ADDR="203.0.113.9").get(ME)
+    assert response.status_code == 401
+    assert rate_limit_headers(response)[:2] == (5, 4)
+
+
+def test_no_headers_when_the_limit_is_off(client_for, owner, settings) -> None:
+    settings.RATELIMIT_ENABLE = False
+    response = client_for(owner).get(ME)
+    assert response.status_code == 200
+    assert "RateLimit-Limit" not in response

@@ -22,7 +22,7 @@ from accounts.scopes import Scope
 from creatorvault.api.scopes import by_method, has_scope
 from creatorvault.api.views import ApiView
 from ideas.api.serializers.fields import NOTES_VISIBLE
-from ideas.api.serializers.ideas import IdeaSerializer
+from ideas.api.serializers.ideas import idea_shape
 from ideas.models import Idea
 
 #: What a personal access token needs for the ideas views: reads `ideas:read`, writes `ideas:write`.
@@ -48,7 +48,7 @@ class IdeasApiView(ApiView):
 
     def idea_response(self, idea: Idea, *, status_code: int = status.HTTP_200_OK, **headers: str) -> Response:
         """One idea, with its version as the `ETag`."""
-        data = IdeaSerializer(idea, context=self.serializer_context()).data
+        data = idea_shape(idea, notes_visible=self.notes_visible)
         return Response(data, status=status_code, headers={"ETag": idea.etag, **headers})
 
     def detail_url(self, idea: Idea) -> str:

@@ -17,6 +17,7 @@ from ideas.api.serializers.ideas import (
     IdeaSerializer,
     IdeaStageSerializer,
     IdeaWriteSerializer,
+    idea_list_shape,
 )
 from ideas.api.views.base import IDEAS_SCOPES, IdeasApiView
 from ideas.selectors.ideas import idea_get, idea_list
@@ -48,8 +49,7 @@ class IdeaListView(IdeasApiView):
         """A page of the caller's ideas."""
         params = parse_idea_list_params(dict(request.query_params.lists()))
         page = idea_list(owner=self.caller, params=params, search_notes=self.notes_visible)
-        data = {"ideas": page.items, "pagination": page.pagination}
-        return Response(IdeaListSerializer(data, context=self.serializer_context()).data)
+        return Response(idea_list_shape(page.items, page.pagination, notes_visible=self.notes_visible))
 
     @extend_schema(
         operation_id="ideas_create",

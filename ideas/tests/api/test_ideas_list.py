@@ -193,10 +193,11 @@ def test_list_query_count_is_constant_as_rows_grow(owner_client, owner):
         return len(ctx.captured_queries)
 
     IdeaFactory.create_batch(3, user=owner, tags=["a"])
+    count_queries()  # the first request loads the caller into the caller cache
     few = count_queries()
     IdeaFactory.create_batch(60, user=owner, tags=["a", "b"])
     assert count_queries() == few
-    assert few <= 3  # the caller, the count, the page
+    assert few <= 2  # the count, the page (the caller comes from the cache)
 
 
 def test_list_selector_is_usable_without_http(owner, make_idea):
