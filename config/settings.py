@@ -58,10 +58,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request id and the log line; writes no response of its own.
     "creatorvault.middleware.RequestContextMiddleware",
+    # CORS is the outermost layer that writes a response: every answer below it (413, 429, 500,
+    # 503 included) carries the CORS headers, so a browser page can read the error.
+    "corsheaders.middleware.CorsMiddleware",
+    "creatorvault.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -265,8 +269,35 @@ CORS_ALLOWED_ORIGINS: list[str] = env.list(
     "ALLOWED_ORIGINS", default=["http://localhost:3000", "http://127.0.0.1:3000"] if DEBUG else []
 )
 CORS_URLS_REGEX = r"^/api/.*$"
-CORS_ALLOW_HEADERS = ["authorization", "content-type", "if-match", "x-request-id"]
-CORS_EXPOSE_HEADERS = ["etag", "location", "retry-after", "x-request-id"]
+# Request headers a browser page may send (tracing headers included, or browser tracing would
+# break every request) and response headers it may read.
+CORS_ALLOW_HEADERS: list[str] = env.list(
+    "CORS_ALLOW_HEADERS",
+    default=[
+        "authorization",
+        "content-type",
+        "if-match",
+        "if-none-match",
+        "x-request-id",
+        "traceparent",
+        "tracestate",
+        "baggage",
+        "sentry-trace",
+    ],
+)
+CORS_EXPOSE_HEADERS: list[str] = env.list(
+    "CORS_EXPOSE_HEADERS",
+    default=[
+        "etag",
+        "location",
+        "retry-after",
+        "x-request-id",
+        "www-authenticate",
+        "ratelimit-limit",
+        "ratelimit-remaining",
+        "ratelimit-reset",
+    ],
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -1,4 +1,5 @@
-"""Request middleware: request id, body-size limit, one structured log line per request."""
+"""Request middleware: request id and one structured log line per request (outermost), then the
+body-size limit (inside CORS, so that its 413 carries the CORS headers a browser needs)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,11 @@ error_logger = logging.getLogger("creatorvault.errors")
 class RequestContextMiddleware:
     """Outermost middleware: everything below it runs with a request id in context.
 
-    It answers 413 for bodies over `API_MAX_BODY_BYTES` before anything reads them, turns an
-    exception no other layer handled into the error envelope (no stack trace, ever), sets
-    `X-Request-ID` on every response and writes one JSON log line per request. The line has the
-    path but never the query string (search terms) nor any header (tokens).
+    It writes no response of its own (CORS is the outermost layer that does, so that every
+    answer a browser gets, errors included, carries the CORS headers): it turns an exception no
+    other layer handled into the error envelope (no stack trace, ever; `process_exception` runs
+    below CORS), sets `X-Request-ID` on every response and writes one JSON log line per request.
+    The line has the path but never the query string (search terms) nor any header (tokens).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -39,7 +41,7 @@ class RequestContextMiddleware:
         user_token = user_id_var.set(None)
         started = time.perf_counter()
         try:
-            response = self._refuse_oversized_body(request) or self.get_response(request)
+            response = self.get_response(request)
             response["X-Request-ID"] = request_id
             self._log(request, response, started)
             return response
@@ -60,18 +62,6 @@ class RequestContextMiddleware:
             "INTERNAL_ERROR",
             internal_error_message(),
         )
-
-    @staticmethod
-    def _refuse_oversized_body(request: HttpRequest) -> HttpResponse | None:
-        raw_length = request.META.get("CONTENT_LENGTH") or "0"
-        try:
-            length = int(raw_length)
-        except ValueError:
-            return error_response(400, "VALIDATION_ERROR", "The Content-Length header is not a number.")
-        limit: int = settings.API_MAX_BODY_BYTES
-        if length > limit:
-            return error_response(413, "PAYLOAD_TOO_LARGE", f"The request body is larger than {limit} bytes.")
-        return None
 
     @staticmethod
     def _log(request: HttpRequest, response: HttpResponse, started: float) -> None:
@@ -96,3 +86,26 @@ class RequestContextMiddleware:
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
             },
         )
+
+
+class BodySizeLimitMiddleware:
+    """Answers 413 for bodies over `API_MAX_BODY_BYTES` before anything reads them (and 400 for a
+    `Content-Length` that is not a number). Placed right after CORS, so both carry its headers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self._refuse_oversized_body(request) or self.get_response(request)
+
+    @staticmethod
+    def _refuse_oversized_body(request: HttpRequest) -> HttpResponse | None:
+        raw_length = request.META.get("CONTENT_LENGTH") or "0"
+        try:
+            length = int(raw_length)
+        except ValueError:
+            return error_response(400, "VALIDATION_ERROR", "The Content-Length header is not a number.")
+        limit: int = settings.API_MAX_BODY_BYTES
+        if length > limit:
+            return error_response(413, "PAYLOAD_TOO_LARGE", f"The request body is larger than {limit} bytes.")
+        return None
