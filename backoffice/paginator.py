@@ -12,6 +12,13 @@ every changelist page load). This paginator counts exactly only while that is ch
 
 Use it with `show_full_result_count = False`, which drops the second, unfiltered count the admin
 makes to say "N of M selected".
+
+A page's rows are read in two steps ("late row lookup"): first the ids of the page, alone, then
+those rows. Asked for whole rows, PostgreSQL guesses that a filter's matches (one creator's
+ideas) are spread evenly in time and walks the every-owner `(created_at, id)` index backwards,
+skipping other rows: for a creator whose ideas are all old that is the whole table (600 ms at a
+million ideas). Asked for ids only, the owner-first index answers them without touching the
+table (5 ms), and 50 rows by primary key cost next to nothing.
 """
 
 from __future__ import annotations
@@ -70,3 +77,12 @@ class EstimatedCountPaginator(Paginator):
         return max(estimate or 0, capped)
 
     is_estimate = False
+
+    def page(self, number: Any) -> Any:
+        """One page, its rows looked up by the ids of the page (see the module's docstring)."""
+        page = super().page(number)
+        sliced = page.object_list
+        if isinstance(sliced, QuerySet) and isinstance(self.object_list, QuerySet):
+            ids = list(sliced.values_list("pk", flat=True))
+            page.object_list = self.object_list.filter(pk__in=ids)
+        return page

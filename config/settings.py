@@ -334,6 +334,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Every rendered time carries its zone ("2026-12-02 07:12 UTC"): backoffice/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["backoffice.formats"]
 
 # --- Logging ------------------------------------------------------------------------------------
 LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")

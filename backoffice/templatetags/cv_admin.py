@@ -1,4 +1,6 @@
-"""`{% cheap_date_hierarchy cl %}`: the admin's date drill-down without scanning a big table.
+"""Template tags of the backoffice lists: a cheap date drill-down, and the ideas list's trash tabs.
+
+`{% cheap_date_hierarchy cl %}`: the admin's date drill-down without scanning a big table.
 
 Django's own `{% date_hierarchy %}` lists the years (or months, or days) that hold rows with
 `SELECT DISTINCT date_trunc(...)`, which reads every row of the current list: seconds on a
@@ -114,3 +116,12 @@ def cheap_date_hierarchy_tag(parser: template.base.Parser, token: template.base.
     return InclusionAdminNode(
         parser, token, func=cheap_date_hierarchy, template_name="date_hierarchy.html", takes_context=False
     )
+
+
+@register.simple_tag
+def trash_tabs(cl: Any) -> list[dict[str, Any]]:
+    """`{% trash_tabs cl as tabs %}`: the trash filter's choices (live, in the trash, all) as tabs."""
+    for spec in getattr(cl, "filter_specs", ()):
+        if getattr(spec, "parameter_name", None) == "trash":
+            return list(spec.choices(cl))
+    return []

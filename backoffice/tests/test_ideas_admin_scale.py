@@ -88,3 +88,24 @@ def test_changelist_says_about_when_the_count_is_estimated(staff_client, owner, 
         cursor.execute("ANALYZE ideas_idea")
     body = staff_client.get(CHANGELIST).content.decode()
     assert 'class="estimated-count"' in body
+
+
+def test_pages_look_rows_up_by_their_ids_and_keep_the_order(staff_client, owner, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from backoffice.admin.ideas import IdeaAdmin
+
+    ideas = IdeaFactory.create_batch(7, user=owner)
+    newest_first = [idea.pk for idea in sorted(ideas, key=lambda i: (i.created_at, i.pk), reverse=True)]
+    per_page = IdeaAdmin.list_per_page
+    IdeaAdmin.list_per_page = 3
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            second = staff_client.get(CHANGELIST, {"p": "2", "user__id__exact": owner.pk})
+    finally:
+        IdeaAdmin.list_per_page = per_page
+    assert [i.pk for i in second.context["cl"].result_list] == newest_first[3:6]
+    # The page's ids alone first (an index-only read on PostgreSQL), then those rows by id.
+    selects = [q["sql"] for q in queries.captured_queries if 'FROM "ideas_idea"' in q["sql"]]
+    assert any(sql.startswith('SELECT "ideas_idea"."id" AS "pk" FROM') for sql in selects), selects

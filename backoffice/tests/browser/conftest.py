@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"  # the repository root
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -80,3 +80,36 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     context.close()
+
+
+def assert_fits(page: Any, name: str) -> None:
+    """Screenshot the page (test-artifacts/pages/<name>.png) and check it never scrolls sideways.
+
+    Neither the document nor any changelist's results box (Django lets a wide table scroll inside
+    it, which hides columns just as well) may be wider than the window's 1,280 px.
+    """
+    pages = ARTIFACTS / "pages"
+    pages.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(pages / f"{name}.png"), full_page=True)
+    widths = page.evaluate(
+        """() => {
+            const doc = document.documentElement;
+            const boxes = [...document.querySelectorAll('.results, table')].map(
+                (el) => [el.id || el.className || el.tagName, el.scrollWidth, el.clientWidth]);
+            return {scroll: doc.scrollWidth, client: doc.clientWidth, window: window.innerWidth, boxes};
+        }"""
+    )
+    assert widths["window"] == 1280, widths
+    assert widths["scroll"] <= widths["client"], f"{name} scrolls sideways: {widths}"
+    wide = [box for box in widths["boxes"] if box[1] > box[2] + 1]
+    assert not wide, f"{name} has content wider than its box: {wide}"
+
+
+def assert_not_cut(page: Any, selector: str) -> None:
+    """Every cell matching `selector` shows its whole text (no ellipsis)."""
+    cut = page.evaluate(
+        "(s) => [...document.querySelectorAll(s)].filter(e => e.scrollWidth > e.clientWidth + 1)"
+        ".map(e => e.innerText)",
+        selector,
+    )
+    assert not cut, f"cut short: {cut}"

@@ -1,0 +1,1 @@
+"""English formats (the only language the backoffice is in)."""

@@ -1,0 +1,79 @@
+"""A moderator works a case in a real browser, at 1,280 px: every page fits, nothing is guessed.
+
+Each test visits its pages with `assert_fits`, which keeps a screenshot of each page in
+`test-artifacts/pages/` and fails when the page (or a list inside it) scrolls sideways.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import User
+from accounts.tests.factories import StaffUserFactory, UserFactory
+from backoffice.tests.browser.conftest import assert_fits, assert_not_cut
+from ideas.services.trash import idea_trash
+from ideas.tests.factories import IdeaFactory
+
+PASSWORD = "correct-horse-battery-staple"
+LONG_TITLE = (
+    "Video essay: why every sourdough starter guide on the internet gets hydration wrong, "
+    "with twelve experiments, three failures and a very long subtitle nobody reads"
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def moderator(db) -> User:
+    """A superuser with a password, to log in through the form."""
+    user = StaffUserFactory.create(email="mod@example.com", is_superuser=True)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def log_in(page, base_url: str, user: User) -> None:
+    """Log in through the admin's login form."""
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("#id_username", user.email)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")
+
+
+def test_ideas_list_live_by_default_fits_and_keeps_rows_one_line(page, live_server, moderator):
+    creator = UserFactory.create(email="a.very.long.address.of.a.creator@example-creators.com")
+    IdeaFactory.create_batch(48, user=creator)
+    long_one = IdeaFactory.create(user=creator, title=LONG_TITLE)
+    binned = IdeaFactory.create(user=creator, title="Binned: old podcast plan")
+    idea_trash(owner=creator, idea_id=binned.pk)
+
+    log_in(page, live_server.url, moderator)
+    page.goto(f"{live_server.url}/admin/ideas/idea/")
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 49
+    assert "Binned: old podcast plan" not in page.inner_text("#result_list")
+    # The long title is cut to one line, whole on hover; no row wraps.
+    cell = page.locator(f'#result_list span.cv-clip[title="{LONG_TITLE}"]')
+    assert cell.count() == 1
+    heights = page.evaluate(
+        "() => [...document.querySelectorAll('#result_list tbody tr')].map(r => r.offsetHeight)"
+    )
+    assert max(heights) < 45, heights
+    assert page.inner_text("#result_list tbody tr:first-child td.field-updated_at").endswith(" UTC")
+    assert_not_cut(page, "#result_list td.field-updated_at, #result_list td.field-stage, td.field-priority")
+    assert_fits(page, "ideas-list")
+
+    # The trash is one click away.
+    page.click("#trash-tabs a:text('In the trash')")
+    page.wait_for_url("**/admin/ideas/idea/?trash=trashed")
+    assert page.locator("#result_list tbody tr").count() == 1
+    assert "Binned: old podcast plan" in page.inner_text("#result_list")
+    assert_fits(page, "ideas-trash")
+
+    # Opening an idea from the list.
+    page.goto(f"{live_server.url}/admin/ideas/idea/?q=twelve")
+    page.locator("#result_list tbody tr th a").first.click()
+    page.wait_for_selector("#id_title")
+    assert page.input_value("#id_title") == long_one.title
+    assert_fits(page, "idea-page")
