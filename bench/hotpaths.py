@@ -189,7 +189,9 @@ def main() -> None:
             print(f"{name:<14} {cpu * 1000 / args.requests:>10.2f} {wall * 1000 / args.requests:>11.2f}")
             if profiler:
                 out = io.StringIO()
-                pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+                pstats.Stats(profiler, stream=out).sort_stats(
+                    os.environ.get("PROFILE_SORT", "cumulative")
+                ).print_stats(args.top)
                 print(out.getvalue())
     finally:
         Idea.objects.filter(pk__in=created).delete()

@@ -51,6 +51,9 @@ FULL = {
     "max": 60_000,
     "create": 6000,
 }
+# `--large`: the same creators' shapes over five times the rows (1,000,000 ideas, the heavy
+# creator still 20,000), to measure how the per-request cost grows with the table.
+LARGE = {**FULL, "users": 5000, "ideas": 1_000_000, "heavy": 20_000}
 CREATE_WARMUP = 100
 QUICK = {
     "users": 100,
@@ -66,8 +69,19 @@ QUICK = {
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small dataset, short runs (a smoke test)")
+    parser.add_argument(
+        "--large",
+        action="store_true",
+        help="1,000,000 ideas (5,000 creators, the heavy one 20,000) in creatorvault_bench_large",
+    )
+    parser.add_argument(
+        "--app",
+        default="config.asgi:application",
+        help="the application gunicorn serves (production: config.asgi:application, uvicorn workers; "
+        "config.wsgi:application: threaded workers)",
+    )
     parser.add_argument("--reseed", action="store_true", help="seed again even if the dataset matches")
-    parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE", "creatorvault_bench"))
+    parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE"))
     parser.add_argument("--concurrency", type=int, default=8, help="clients in flight, API and floor alike")
     parser.add_argument("--duration", type=float, help="measured seconds per operation and side")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's)")
@@ -184,14 +198,9 @@ def _migrate(env: dict[str, str]) -> None:
     )
 
 
-def _start_gunicorn(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen[bytes]:
+def _start_gunicorn(env: dict[str, str], port: int, log_path: Path, app: str) -> subprocess.Popen[bytes]:
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    command = [
-        str(gunicorn) if gunicorn.exists() else "gunicorn",
-        "-c",
-        "gunicorn.conf.py",
-        "config.wsgi:application",
-    ]
+    command = [str(gunicorn) if gunicorn.exists() else "gunicorn", "-c", "gunicorn.conf.py", app]
     log = log_path.open("wb")
     process = subprocess.Popen(
         command,
@@ -223,6 +232,29 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
+def _tree_cpu_ms(root: int) -> float:
+    """utime + stime (ms) of process `root` and all its descendants (gunicorn and its workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) * 1000.0 / tick
+        except (OSError, IndexError, ValueError):
+            pass
+        todo.extend(children.get(pid, []))
+    return total
+
+
 def _drive(spec: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
     """Run one load-generator process on `spec`; return its result."""
     with tempfile.TemporaryDirectory(prefix="cv-bench-") as tmp:
@@ -247,12 +279,12 @@ def _ratio(a: float, b: float, digits: int = 1) -> str:
 
 def _table(results: list[dict[str, Any]]) -> str:
     head = (
-        f"{'operation':<13} | {'API req/s':>9} {'p50':>7} {'p95':>7} {'p99':>7} | "
+        f"{'operation':<13} | {'API req/s':>9} {'CPU ms':>6} {'p50':>7} {'p95':>7} {'p99':>7} | "
         f"{'floor req/s':>11} {'p50':>6} {'p95':>6} {'p99':>6} | "
         f"{'req/s':>6} {'p50':>6} {'p95':>6} {'p99':>6} | errors"
     )
     lines = [
-        f"{'':<13} | {'API (gunicorn), latency in ms':<34} | {'database floor (psycopg), ms':<32} | "
+        f"{'':<13} | {'API (gunicorn), latency in ms':<41} | {'database floor (psycopg), ms':<32} | "
         f"{'API/floor ratio':<27} |",
         head,
         "-" * len(head),
@@ -261,7 +293,8 @@ def _table(results: list[dict[str, Any]]) -> str:
         api, floor = row["api"], row["floor"]
         errors = sum(api["errors"].values()) + sum(floor["errors"].values())
         lines.append(
-            f"{row['operation']:<13} | {api['rps']:>9.1f} {api['p50_ms']:>7.2f} {api['p95_ms']:>7.2f} "
+            f"{row['operation']:<13} | {api['rps']:>9.1f} {api.get('cpu_ms_per_request', 0):>6.2f} "
+            f"{api['p50_ms']:>7.2f} {api['p95_ms']:>7.2f} "
             f"{api['p99_ms']:>7.2f} | {floor['rps']:>11.1f} {floor['p50_ms']:>6.2f} {floor['p95_ms']:>6.2f} "
             f"{floor['p99_ms']:>6.2f} | {_ratio(api['rps'], floor['rps'], 2):>6} "
             f"{_ratio(api['p50_ms'], floor['p50_ms']):>6} {_ratio(api['p95_ms'], floor['p95_ms']):>6} "
@@ -295,7 +328,10 @@ def _git_commit() -> str:
 def main() -> None:
     """Seed, serve, drive, compare, report."""
     args = _arguments()
-    profile = QUICK if args.quick else FULL
+    if args.quick and args.large:
+        raise SystemExit("--quick and --large exclude each other.")
+    profile = QUICK if args.quick else LARGE if args.large else FULL
+    args.database = args.database or ("creatorvault_bench_large" if args.large else "creatorvault_bench")
     duration = args.duration or profile["duration"]
     if not _port_open(PG_HOST, PG_PORT):
         raise SystemExit(f"make bench needs PostgreSQL on {PG_HOST}:{PG_PORT} (trust auth, user {PG_USER}).")
@@ -362,7 +398,7 @@ def main() -> None:
     port = _free_port()
     gunicorn_log = RESULTS / f"gunicorn-{stamp}.log"
     _log(f"starting gunicorn on 127.0.0.1:{port} (log: {gunicorn_log.relative_to(ROOT)})")
-    server = _start_gunicorn(full_env, port, gunicorn_log)
+    server = _start_gunicorn(full_env, port, gunicorn_log, args.app)
     dsn = (
         f"host={PG_HOST} port={PG_PORT} user={PG_USER} dbname={args.database} "
         "application_name=creatorvault-bench-floor"
@@ -383,9 +419,14 @@ def main() -> None:
                 "once": op.once,
             }
             _log(f"{op.name}: {op.description} - API...")
+            cpu_before = _tree_cpu_ms(server.pid)
             api = _drive(
                 {**common, "target": "http", "host": "127.0.0.1", "port": port, "requests": op.http}, full_env
             )
+            # Server CPU per request (utime + stime of gunicorn's process tree): steadier than
+            # latency on a shared machine. It includes the load generator's warm-up requests.
+            served = api.get("requests", 0) + api.get("warmup_requests", 0)
+            api["cpu_ms_per_request"] = (_tree_cpu_ms(server.pid) - cpu_before) / max(1, served)
             _log(f"{op.name}: floor...")
             floor = _drive({**common, "target": "sql", "dsn": dsn, "requests": op.sql}, full_env)
             results.append({"operation": op.name, "description": op.description, "api": api, "floor": floor})
@@ -400,7 +441,8 @@ def main() -> None:
     report = {
         "started_at": stamp,
         "git": _git_commit(),
-        "mode": "quick" if args.quick else "full",
+        "mode": "quick" if args.quick else "large" if args.large else "full",
+        "app": args.app,
         "dataset": {
             **seed_summary,
             "typical_user_median_ideas": typical_median,
@@ -418,7 +460,8 @@ def main() -> None:
         "results": results,
         "table": table,
     }
-    out = RESULTS / f"bench-{stamp}{'-quick' if args.quick else ''}.json"
+    suffix = "-quick" if args.quick else "-large" if args.large else ""
+    out = RESULTS / f"bench-{stamp}{suffix}.json"
     out.write_text(json.dumps(report, indent=2, default=str))
     shutil.copyfile(out, RESULTS / "latest.json")
     _log(f"\nresults: {out.relative_to(ROOT)}")

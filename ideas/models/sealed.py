@@ -44,7 +44,8 @@ class NotesUnavailable(ApplicationError):
 
 def notes_aad(*, idea_id: object, owner_id: object) -> bytes:
     """The associated data of an idea's notes: the idea (in canonical UUID form) and its owner."""
-    return sealing.associated_data(NOTES_AAD_PURPOSE, uuid.UUID(str(idea_id)), owner_id)
+    canonical = idea_id if isinstance(idea_id, uuid.UUID) else uuid.UUID(str(idea_id))
+    return sealing.associated_data(NOTES_AAD_PURPOSE, canonical, owner_id)
 
 
 def notes_seal_value(text: str, *, idea_id: object, owner_id: object, key_id: str | None = None) -> str:

@@ -7,7 +7,7 @@ and every field rule is the one in `ideas.rules`, which the services apply again
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from django.utils import timezone
@@ -108,19 +108,21 @@ class IdeaListSerializer(serializers.Serializer):
 # a fraction of the cost (ideas.tests.api.test_idea_shape holds the two to the same bytes).
 
 
-def _datetime(value: datetime | None) -> str | None:
-    """As DRF's `DateTimeField` with `DATETIME_FORMAT = "iso-8601"`: current time zone, `Z` for UTC."""
+def _datetime(value: datetime | None, zone: tzinfo) -> str | None:
+    """As DRF's `DateTimeField` with `DATETIME_FORMAT = "iso-8601"`: in `zone`, `Z` for UTC."""
     if value is None:
         return None
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    text = value.astimezone(zone).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def idea_shape(idea: Idea, *, notes_visible: bool) -> dict[str, Any]:
+def idea_shape(idea: Idea, *, notes_visible: bool, zone: tzinfo | None = None) -> dict[str, Any]:
     """One idea as the API returns it: `IdeaSerializer(idea, context=...).data`, byte for byte.
 
     Notes are opened only when `notes_visible` (otherwise `null` and `notes_withheld: true`).
+    `zone` is the current time zone (DRF's), looked up once per page by `idea_list_shape`.
     """
+    zone = zone or timezone.get_current_timezone()
     return {
         "id": str(idea.id),
         "title": str(idea.title),
@@ -129,18 +131,19 @@ def idea_shape(idea: Idea, *, notes_visible: bool) -> dict[str, Any]:
         "stage": idea.stage,
         "tags": [str(tag) if tag is not None else None for tag in idea.tags],
         "priority": idea.priority,
-        "due_date": _datetime(idea.due_date),
+        "due_date": _datetime(idea.due_date, zone),
         "user_id": str(idea.user_id),
-        "created_at": _datetime(idea.created_at),
-        "updated_at": _datetime(idea.updated_at),
+        "created_at": _datetime(idea.created_at, zone),
+        "updated_at": _datetime(idea.updated_at, zone),
         "version": int(idea.version),
     }
 
 
 def idea_list_shape(ideas: list[Idea], pagination: dict[str, Any], *, notes_visible: bool) -> dict[str, Any]:
     """A page of ideas: `IdeaListSerializer({"ideas": ..., "pagination": ...}).data`, byte for byte."""
+    zone = timezone.get_current_timezone()
     return {
-        "ideas": [idea_shape(idea, notes_visible=notes_visible) for idea in ideas],
+        "ideas": [idea_shape(idea, notes_visible=notes_visible, zone=zone) for idea in ideas],
         "pagination": {
             "total": int(pagination["total"]),
             "limit": int(pagination["limit"]),

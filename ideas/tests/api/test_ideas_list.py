@@ -224,3 +224,6 @@ def test_postgres_indexes_exist():
     assert "gin (tags jsonb_path_ops)" in indexes["idea_tags_gin"]
     assert "gin_trgm_ops" in indexes["idea_title_trgm"]
     assert "idea_user_due_desc_idx" in indexes
+    # btree_gin: the owner beside the tags, live ideas only (migration 0009).
+    assert "gin (user_id, tags jsonb_path_ops)" in indexes["idea_user_tags_gin"]
+    assert "trashed_at IS NULL" in indexes["idea_user_tags_gin"]
