@@ -87,27 +87,27 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), int(multiplier or 1) * _UNIT_SECONDS[unit]
 
 
-# (cache alias, location, process id) -> the registered script on a client of that cache's pool.
-_SCRIPTS: dict[tuple[str, str, int], Any] = {}
+# (cache alias, its settings, process id) -> (the registered script on a client of that cache's pool,
+# the backend's serializer); None for backends that are not Redis.
+_SCRIPTS: dict[tuple[str, str, int], tuple[Any, Any] | None] = {}
 
 
-def _redis_script(alias: str, cache: BaseCache) -> Any | None:
-    """The registered script, on a Redis client of the cache's pool; None for other backends.
+def _redis_script(alias: str, cache: BaseCache) -> tuple[Any, Any] | None:
+    """The registered script and the value serializer of a Redis cache; None for other backends.
 
     Kept per process, not per backend object: Django makes cache backends per thread (per request
-    context under ASGI), and each new one would otherwise open a new pool, hence a new connection.
-    The pool of redis-py is thread-safe; a forked worker (another pid) makes its own.
+    context under ASGI), and each new one would otherwise build a client and a pool, hence open a
+    new connection. redis-py's pool is thread-safe; a forked worker (another pid) makes its own.
     """
+    registry_key = (alias, repr(settings.CACHES.get(alias)), os.getpid())
+    if registry_key in _SCRIPTS:
+        return _SCRIPTS[registry_key]
     backend = getattr(cache, "_cache", None)
-    if backend is None or not hasattr(backend, "get_client"):
-        return None
-    location = repr(settings.CACHES.get(alias, {}).get("LOCATION"))
-    registry_key = (alias, location, os.getpid())
-    script = _SCRIPTS.get(registry_key)
-    if script is None:
-        script = backend.get_client(write=True).register_script(_SCRIPT)
-        _SCRIPTS[registry_key] = script
-    return script
+    entry = None
+    if backend is not None and hasattr(backend, "get_client") and hasattr(backend, "_serializer"):
+        entry = (backend.get_client(write=True).register_script(_SCRIPT), backend._serializer)
+    _SCRIPTS[registry_key] = entry
+    return entry
 
 
 def _counter_key(group: str, ident: str, period: int, now: float) -> tuple[str, int]:
@@ -129,14 +129,15 @@ def count(
     cache = caches[alias]
     raw_key, reset = _counter_key(group, ident, period, time.time())
     key = cache.make_key(raw_key)
-    script = _redis_script(alias, cache)
+    redis_script = _redis_script(alias, cache)
     extra: Any = None
-    if script is not None:
+    if redis_script is not None:
+        script, serializer = redis_script
         keys = [key] if also_get is None else [key, cache.make_key(also_get)]
         reply = script(keys=keys, args=[period + 1, "1" if increment else "0"])
         hits = int(reply[0])
         if also_get is not None and len(reply) > 1 and reply[1] is not None:
-            extra = cache._cache._serializer.loads(reply[1])  # type: ignore[attr-defined]
+            extra = serializer.loads(reply[1])
     else:
         if increment:
             cache.add(raw_key, 0, timeout=period + 1)
