@@ -3,10 +3,7 @@ account (deactivation above all) is seen on the very next request."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-import redis
 from django.core.cache import cache
 
 from accounts.caller_cache import caller_cache_key
@@ -14,21 +11,11 @@ from accounts.models import User
 from accounts.services import user_deactivate, user_reactivate
 from accounts.tests.factories import StaffUserFactory
 from accounts.tests.tokens import mint_test_token
+from creatorvault.tests.helpers import REDIS_URL, needs_redis
 
 pytestmark = pytest.mark.django_db
 
 ME = "/api/v1/users/me"
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-
-
-def redis_available() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
-needs_redis = pytest.mark.skipif(not redis_available(), reason=f"needs Redis at {REDIS_URL}")
 
 
 def test_a_known_caller_costs_no_query_once_cached(owner, call_me, django_assert_num_queries):

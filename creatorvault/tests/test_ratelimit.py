@@ -4,26 +4,15 @@ and served (fail open) when the cache is down."""
 from __future__ import annotations
 
 import logging
-import os
 
 import pytest
-import redis
 from rest_framework.test import APIClient
+
+from creatorvault.tests.helpers import REDIS_URL, needs_redis
 
 pytestmark = pytest.mark.django_db
 
 ME = "/api/v1/users/me"
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-
-
-def redis_available() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
-needs_redis = pytest.mark.skipif(not redis_available(), reason=f"needs Redis at {REDIS_URL}")
 
 
 def rate_limit_headers(response) -> tuple[int, int, int]:
