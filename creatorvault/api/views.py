@@ -16,10 +16,12 @@ from typing import Any, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions
+from rest_framework import exceptions, status
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from creatorvault.api.conditional import none_match, weak_etag
 from creatorvault.api.openapi import USER_ID
 from creatorvault.api.params import refuse_query_parameters
 from creatorvault.api.scopes import Access, RequiredScope, ScopeDeclaration
@@ -73,6 +75,17 @@ class ApiView(APIView):
     def if_match(self) -> str | None:
         """The request's `If-Match` header, if any."""
         return self.request.headers.get("If-Match")
+
+    def not_modified(self, etag: str) -> Response | None:
+        """304 Not Modified (no body, the `ETag`) when the request's `If-None-Match` names `etag`."""
+        if none_match(self.request.headers.get("If-None-Match"), etag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return None
+
+    def list_response(self, data: Any) -> Response:
+        """A list page with its weak `ETag` (a digest of the page), or 304 when it is unchanged."""
+        etag = weak_etag(data)
+        return self.not_modified(etag) or Response(data, headers={"ETag": etag})
 
 
 def user_path_variant(view: type[ApiView], methods: dict[str, str]) -> type[ApiView]:

@@ -49,7 +49,7 @@ class IdeaListView(IdeasApiView):
         """A page of the caller's ideas."""
         params = parse_idea_list_params(dict(request.query_params.lists()))
         page = idea_list(owner=self.caller, params=params, search_notes=self.notes_visible)
-        return Response(idea_list_shape(page.items, page.pagination, notes_visible=self.notes_visible))
+        return self.list_response(idea_list_shape(page.items, page.pagination, notes_visible=self.notes_visible))
 
     @extend_schema(
         operation_id="ideas_create",
@@ -83,8 +83,9 @@ class IdeaDetailView(IdeasApiView):
         examples=[docs.IDEA_EXAMPLE, docs.IDEA_NOTES_WITHHELD_EXAMPLE],
     )
     def get(self, request: Request, id: str, **kwargs: Any) -> Response:
-        """One of the caller's ideas."""
-        return self.idea_response(idea_get(owner=self.caller, idea_id=id))
+        """One of the caller's ideas (304 when `If-None-Match` names its current `ETag`)."""
+        idea = idea_get(owner=self.caller, idea_id=id)
+        return self.not_modified(idea.etag) or self.idea_response(idea)
 
     @extend_schema(
         operation_id="ideas_replace",

@@ -41,7 +41,7 @@ class IdeaRevisionListView(IdeasApiView):
         page = parse_page_params(dict(request.query_params.lists()))
         result = revision_list(owner=self.caller, idea_id=id, page=page)
         data = {"revisions": result.items, "pagination": result.pagination}
-        return Response(RevisionListSerializer(data, context=self.serializer_context()).data)
+        return self.list_response(RevisionListSerializer(data, context=self.serializer_context()).data)
 
 
 class IdeaRevisionDetailView(IdeasApiView):

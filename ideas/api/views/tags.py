@@ -39,7 +39,7 @@ class TagListView(IdeasApiView):
     def get(self, request: Request, **kwargs: Any) -> Response:
         """The caller's tags with counts."""
         tags = [{"tag": entry.tag, "count": entry.count} for entry in tag_counts(owner=self.caller)]
-        return Response(TagListSerializer({"tags": tags}).data)
+        return self.list_response(TagListSerializer({"tags": tags}).data)
 
 
 class TagDetailView(IdeasApiView):

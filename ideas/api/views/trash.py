@@ -45,7 +45,7 @@ class TrashListView(IdeasApiView):
         """A page of the trash."""
         page = trash_list(owner=self.caller, page=parse_page_params(dict(request.query_params.lists())))
         data = {"ideas": page.items, "pagination": page.pagination}
-        return Response(TrashListSerializer(data, context=self.serializer_context()).data)
+        return self.list_response(TrashListSerializer(data, context=self.serializer_context()).data)
 
     @extend_schema(
         operation_id="trash_empty",
