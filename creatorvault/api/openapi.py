@@ -19,6 +19,7 @@ from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
+from creatorvault.api.cursor import CURSOR_MAX_CHARS
 from creatorvault.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from creatorvault.api.renderers import EnvelopeJSONRenderer
 from creatorvault.api.serializers import TrimmedLineField
@@ -132,6 +133,19 @@ PAGE_PARAMETERS = [
         description="How many items to skip.",
     ),
 ]
+
+#: The `cursor` of a list served by `creatorvault.api.pagination.list_page`.
+CURSOR_PARAMETER = OpenApiParameter(
+    "cursor",
+    {"type": "string", "maxLength": CURSOR_MAX_CHARS},
+    OpenApiParameter.QUERY,
+    description="The `next_cursor` of the previous page: the page after it, correct while items are "
+    "added or removed (for infinite scroll). Opaque; bound to the list's filters and sort (another "
+    "list's cursor is a 400 naming `cursor`). **Wins over `offset`**, which is then ignored. A page "
+    "fetched by cursor is not counted: its `total` and `offset` are null.",
+)
+#: `limit`, `offset` and `cursor` of a list paginated with `parse_list_page_params`.
+LIST_PAGE_PARAMETERS = [*PAGE_PARAMETERS, CURSOR_PARAMETER]
 
 USER_ID = OpenApiParameter(
     "user_id",

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from creatorvault.api.pagination import parse_page_params
+from creatorvault.api.pagination import parse_list_page_params
 from creatorvault.api.views import user_path_variant
 from ideas.api import openapi as docs
 from ideas.api.serializers.ideas import IdeaSerializer
@@ -32,13 +32,13 @@ class IdeaRevisionListView(IdeasApiView):
         summary="List an idea's revisions",
         description=docs.REVISIONS_DESCRIPTION,
         tags=REVISIONS_TAG,
-        parameters=[docs.IDEA_ID, *docs.PAGE_PARAMETERS],
+        parameters=[docs.IDEA_ID, *docs.LIST_PAGE_PARAMETERS],
         responses={200: RevisionListSerializer},
         examples=[docs.REVISION_LIST_EXAMPLE],
     )
     def get(self, request: Request, id: str, **kwargs: Any) -> Response:
         """A page of revisions, newest first."""
-        page = parse_page_params(dict(request.query_params.lists()))
+        page = parse_list_page_params(dict(request.query_params.lists()))
         result = revision_list(owner=self.caller, idea_id=id, page=page)
         data = {"revisions": result.items, "pagination": result.pagination}
         return self.list_response(RevisionListSerializer(data, context=self.serializer_context()).data)

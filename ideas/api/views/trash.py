@@ -9,7 +9,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from creatorvault.api.pagination import parse_page_params
+from creatorvault.api.pagination import parse_list_page_params
 from ideas.api import openapi as docs
 from ideas.api.serializers.ideas import IdeaSerializer
 from ideas.api.serializers.trash import TrashEmptiedSerializer, TrashListSerializer
@@ -37,13 +37,13 @@ class TrashListView(IdeasApiView):
         "They are restorable until purged: `manage.py purge_trash` destroys ideas trashed longer ago "
         "than the retention period (`TRASH_RETENTION_DAYS`, default 30 days).",
         tags=TRASH_TAG,
-        parameters=docs.PAGE_PARAMETERS,
+        parameters=docs.LIST_PAGE_PARAMETERS,
         responses={200: TrashListSerializer},
         examples=[docs.TRASH_LIST_EXAMPLE],
     )
     def get(self, request: Request, **kwargs: Any) -> Response:
         """A page of the trash."""
-        page = trash_list(owner=self.caller, page=parse_page_params(dict(request.query_params.lists())))
+        page = trash_list(owner=self.caller, page=parse_list_page_params(dict(request.query_params.lists())))
         data = {"ideas": page.items, "pagination": page.pagination}
         return self.list_response(TrashListSerializer(data, context=self.serializer_context()).data)
 
