@@ -49,7 +49,7 @@ class UserMeView(ApiView):
     required_scope = {"GET": Access.ANY_CREDENTIAL, "PATCH": Access.FULL_ACCESS_ONLY}
 
     @extend_schema(
-        operation_id="users_me_retrieve",
+        operation_id="getMe",
         summary="Your profile",
         description=(
             "The caller's profile. The account is created from the token's claims on the first "
@@ -64,7 +64,7 @@ class UserMeView(ApiView):
         return Response(UserSerializer(cast(User, request.user)).data)
 
     @extend_schema(
-        operation_id="users_me_partial_update",
+        operation_id="updateMe",
         summary="Change your display name",
         description=(
             "Only `name` can change here; any other field is refused with 400 `VALIDATION_ERROR`. "
@@ -121,7 +121,7 @@ class TokenListView(ApiView):
         super().initial(request, *args, **kwargs)
 
     @extend_schema(
-        operation_id="users_me_tokens_list",
+        operation_id="listTokens",
         summary="List your personal access tokens",
         description=f"{TOKENS_DESCRIPTION}\\n\\nNewest first, revoked and expired ones included "
         "(`status`). Never the token itself.",
@@ -145,7 +145,7 @@ class TokenListView(ApiView):
         return Response(TokenListSerializer({"tokens": page.items, "pagination": page.pagination}).data)
 
     @extend_schema(
-        operation_id="users_me_tokens_create",
+        operation_id="createToken",
         summary="Make a personal access token",
         description=f"{TOKENS_DESCRIPTION}\\n\\nAnswers 201 with the token string in `token`: copy it "
         "now, it is never shown again (the server keeps only a keyed hash). The response is "
@@ -191,7 +191,7 @@ class TokenDetailView(ApiView):
     required_scope = Access.FULL_ACCESS_ONLY
 
     @extend_schema(
-        operation_id="users_me_tokens_revoke",
+        operation_id="revokeToken",
         summary="Revoke a personal access token",
         description="The token fails with 401 `AUTH_ERROR` from the next request on, in every server "
         "process. It stays in your list as `revoked`. Revoking a revoked token changes nothing (204).",

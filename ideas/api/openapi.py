@@ -12,6 +12,8 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 
+from creatorvault.api.openapi import IF_NONE_MATCH as IF_NONE_MATCH  # the GETs here take it
+from creatorvault.api.openapi import LIST_ETAG as LIST_ETAG
 from creatorvault.api.openapi import LIST_PAGE_PARAMETERS as LIST_PAGE_PARAMETERS  # the lists here take them
 from creatorvault.text import PLAIN_TEXT_PATTERN
 from ideas.models import Priority, Stage
