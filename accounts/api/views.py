@@ -53,7 +53,8 @@ class UserMeView(ApiView):
         summary="Your profile",
         description=(
             "The caller's profile. The account is created from the token's claims on the first "
-            "request, and later tokens keep `email` and `name` current."
+            "request; later tokens keep `email` current. `name` is edited with `PATCH /users/me` "
+            "(the token's name only fills an empty one)."
         ),
         responses={200: UserSerializer},
         examples=[OpenApiExample("Profile", value=EXAMPLE_USER, response_only=True)],
@@ -68,8 +69,9 @@ class UserMeView(ApiView):
         summary="Change your display name",
         description=(
             "Only `name` can change here; any other field is refused with 400 `VALIDATION_ERROR`. "
-            "The email belongs to Better Auth. A token issued before this change does not undo it; "
-            "tokens issued later carry Better Auth's name, which then wins."
+            "The email belongs to Better Auth; **the name is the creator's, edited here**: this is its "
+            "one source of truth. A token's `name` claim only seeds it (when the account is created, "
+            "or while it is empty) and never reverts a name set here; a frontend shows this name."
         ),
         request=UserProfileUpdateSerializer,
         responses={200: UserSerializer},
