@@ -11,9 +11,12 @@ PYTEST_ARGS ?=
 RELOAD_DIRS := $(foreach dir,config creatorvault accounts ideas audit assistant privacy backoffice templates,--reload-dir $(dir))
 NODE_DIR := assistant/tests/node
 NODE_STAMP := $(NODE_DIR)/node_modules/.installed
+# The frontend's contract tools: openapi-typescript, openapi-fetch, tsc, redocly (pinned in its lock).
+CONTRACT_DIR := tests/contract
+CONTRACT_STAMP := $(CONTRACT_DIR)/node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install node-deps run serve migrate test lint format lock bench check-deploy schema clean
+.PHONY: help install node-deps run serve migrate test lint format lock bench check-deploy schema contract clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -30,7 +33,12 @@ $(NODE_STAMP): $(NODE_DIR)/package-lock.json
 		npm ci --prefix $(NODE_DIR) --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the TypeScript MCP client test will be skipped (it needs Node 18+)"; fi
 
-node-deps: $(NODE_STAMP) ## Install the TypeScript MCP client the tests drive (npm ci, from the lock)
+$(CONTRACT_STAMP): $(CONTRACT_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(CONTRACT_DIR) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the generated TypeScript client test will be skipped (it needs Node 18+)"; fi
+
+node-deps: $(NODE_STAMP) $(CONTRACT_STAMP) ## Install the Node tools the tests drive: the TypeScript MCP client, the contract tools (npm ci, from the locks)
 
 migrate: $(STAMP) ## Apply database migrations
 	$(BIN)/python manage.py migrate --no-input
@@ -46,7 +54,7 @@ run: migrate ## Serve the API and /mcp on http://127.0.0.1:8000 (embedded SQLite
 	@echo ""
 	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --reload $(RELOAD_DIRS) --no-access-log
 
-test: $(STAMP) $(NODE_STAMP) ## Run the whole test suite (SQLite by default; set DATABASE_URL/REDIS_URL for PostgreSQL/Redis)
+test: $(STAMP) $(NODE_STAMP) $(CONTRACT_STAMP) ## Run the whole test suite (SQLite by default; set DATABASE_URL/REDIS_URL for PostgreSQL/Redis)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff check, ruff format --check, mypy, import-linter's layer contracts
@@ -73,9 +81,16 @@ check-deploy: $(STAMP) ## Django's deployment checklist under production-like se
 schema: $(STAMP) ## Validate the OpenAPI document
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
+contract: $(STAMP) $(CONTRACT_STAMP) ## The frontend's contract: generate the TypeScript client (openapi-typescript), compile a typed usage file (tsc --strict), redocly lint
+	mkdir -p $(CONTRACT_DIR)/generated
+	$(BIN)/python manage.py spectacular --format openapi-json --file $(CONTRACT_DIR)/generated/openapi.json
+	npm run --prefix $(CONTRACT_DIR) --silent generate
+	npm run --prefix $(CONTRACT_DIR) --silent build
+	npm run --prefix $(CONTRACT_DIR) --silent lint
+
 bench: $(STAMP) ## Benchmark the API against the database floor (needs PostgreSQL; see bench/README.md)
 	$(BIN)/python bench/run.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/creatorvault_bench} $(BIN)/python bench/sealing.py
 
 clean: ## Remove the virtualenv and local state
-	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache $(NODE_DIR)/node_modules
+	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache $(NODE_DIR)/node_modules $(CONTRACT_DIR)/node_modules $(CONTRACT_DIR)/generated $(CONTRACT_DIR)/build

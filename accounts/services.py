@@ -47,11 +47,13 @@ def user_sync_from_claims(*, user_id: str, email: str, name: str, issued_at: dat
 
     * Unknown `user_id`: the user is created (unusable password). Two concurrent first requests
       both succeed: the loser of the insert race reads the winner's row.
-    * Known user: one query; email and name are written only when they differ, and only when the
-      token was issued at or after the row's last change (`issued_at >= updated_at`, to the
-      second). That keeps an older, still-valid token from undoing a newer change (a name just
-      edited through `PATCH /users/me`, or a newer token's email), so two tokens alive at once
+    * Known user: one query; the email is written only when it differs, and only when the token
+      was issued at or after the row's last change (`issued_at >= updated_at`, to the second), so
+      an older, still-valid token cannot undo a newer token's email and two tokens alive at once
       cannot make the row flip back and forth.
+    * The name has one source of truth: the creator's profile here (`PATCH /users/me`). A token's
+      `name` claim only seeds it, when the user is created or while the profile has no name, and
+      never overwrites a name the profile holds (so a new token cannot revert a rename).
     * A deactivated user is returned untouched; the caller refuses them.
 
     Raises `Conflict` when the email already belongs to another user.
@@ -62,6 +64,8 @@ def user_sync_from_claims(*, user_id: str, email: str, name: str, issued_at: dat
         return _user_create_from_claims(user_id=user_id, email=email, name=name)
     if not user.is_active:
         return user
+    if user.name:
+        name = user.name  # the profile's name wins: claims only fill an empty one
     changed = [field for field, value in (("email", email), ("name", name)) if getattr(user, field) != value]
     if not changed:
         return user

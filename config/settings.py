@@ -230,6 +230,14 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "CreatorVault API",
     "DESCRIPTION": "See creatorvault/schema.py (kept beside the envelope it describes).",
     "VERSION": "1.0.0",
+    "LICENSE": {"name": "Proprietary: all rights reserved"},
+    # Where generated clients point by default (they take a base URL anyway).
+    "SERVERS": [
+        {
+            "url": env.str("OPENAPI_SERVER_URL", default="http://127.0.0.1:8000"),
+            "description": "This deployment (OPENAPI_SERVER_URL; `make run` by default)",
+        }
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

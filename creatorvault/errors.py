@@ -121,6 +121,15 @@ class PreconditionFailed(ApplicationError):
     status = 412
     default_message = "The resource changed since the version named in If-Match."
 
+    def __init__(self, message: str | None = None, *, etag: str | None = None) -> None:
+        super().__init__(message)
+        self.etag = etag
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The current version, so the client can refetch or retry knowingly."""
+        return {"ETag": self.etag} if self.etag else {}
+
 
 class PayloadTooLarge(ApplicationError):
     """The body is over the configured limit."""

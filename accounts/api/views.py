@@ -49,11 +49,12 @@ class UserMeView(ApiView):
     required_scope = {"GET": Access.ANY_CREDENTIAL, "PATCH": Access.FULL_ACCESS_ONLY}
 
     @extend_schema(
-        operation_id="users_me_retrieve",
+        operation_id="getMe",
         summary="Your profile",
         description=(
             "The caller's profile. The account is created from the token's claims on the first "
-            "request, and later tokens keep `email` and `name` current."
+            "request; later tokens keep `email` current. `name` is edited with `PATCH /users/me` "
+            "(the token's name only fills an empty one)."
         ),
         responses={200: UserSerializer},
         examples=[OpenApiExample("Profile", value=EXAMPLE_USER, response_only=True)],
@@ -64,12 +65,13 @@ class UserMeView(ApiView):
         return Response(UserSerializer(cast(User, request.user)).data)
 
     @extend_schema(
-        operation_id="users_me_partial_update",
+        operation_id="updateMe",
         summary="Change your display name",
         description=(
             "Only `name` can change here; any other field is refused with 400 `VALIDATION_ERROR`. "
-            "The email belongs to Better Auth. A token issued before this change does not undo it; "
-            "tokens issued later carry Better Auth's name, which then wins."
+            "The email belongs to Better Auth; **the name is the creator's, edited here**: this is its "
+            "one source of truth. A token's `name` claim only seeds it (when the account is created, "
+            "or while it is empty) and never reverts a name set here; a frontend shows this name."
         ),
         request=UserProfileUpdateSerializer,
         responses={200: UserSerializer},
@@ -121,7 +123,7 @@ class TokenListView(ApiView):
         super().initial(request, *args, **kwargs)
 
     @extend_schema(
-        operation_id="users_me_tokens_list",
+        operation_id="listTokens",
         summary="List your personal access tokens",
         description=f"{TOKENS_DESCRIPTION}\\n\\nNewest first, revoked and expired ones included "
         "(`status`). Never the token itself.",
@@ -145,7 +147,7 @@ class TokenListView(ApiView):
         return Response(TokenListSerializer({"tokens": page.items, "pagination": page.pagination}).data)
 
     @extend_schema(
-        operation_id="users_me_tokens_create",
+        operation_id="createToken",
         summary="Make a personal access token",
         description=f"{TOKENS_DESCRIPTION}\\n\\nAnswers 201 with the token string in `token`: copy it "
         "now, it is never shown again (the server keeps only a keyed hash). The response is "
@@ -191,7 +193,7 @@ class TokenDetailView(ApiView):
     required_scope = Access.FULL_ACCESS_ONLY
 
     @extend_schema(
-        operation_id="users_me_tokens_revoke",
+        operation_id="revokeToken",
         summary="Revoke a personal access token",
         description="The token fails with 401 `AUTH_ERROR` from the next request on, in every server "
         "process. It stays in your list as `revoked`. Revoking a revoked token changes nothing (204).",

@@ -42,7 +42,7 @@ class AIActivityView(ApiView):
     required_scope = Access.FULL_ACCESS_ONLY
 
     @extend_schema(
-        operation_id="users_me_ai_activity",
+        operation_id="listAiActivity",
         summary="What AI clients did with your ideas",
         description=(
             "Every tool call an AI client made on your ideas (MCP clients such as Claude, Cursor or "

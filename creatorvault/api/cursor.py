@@ -179,12 +179,19 @@ def _after(aliases: Sequence[str], keys: Sequence[SortKey], values: Sequence[Any
 
 
 def cursor_page(
-    queryset: QuerySet[Any], *, keys: Sequence[SortKey], limit: int, cursor: str | None, listing: str
+    queryset: QuerySet[Any],
+    *,
+    keys: Sequence[SortKey],
+    limit: int,
+    cursor: str | None,
+    listing: str,
+    offset: int = 0,
 ) -> CursorPage[Any]:
     """The page of `queryset` after `cursor` (the first page without one), in the order of `keys`.
 
     One query: it fetches `limit + 1` rows to know whether more follow. `listing` identifies the
-    list (owner, filters, sort); a cursor from any other listing is refused.
+    list (owner, filters, sort); a cursor from any other listing is refused. `offset` skips rows
+    first (an offset page that also hands out the cursor of the page after it).
     """
     ordered_keys = _with_tie_breaker(keys)
     aliases = [f"_cursor_key_{index}" for index in range(len(ordered_keys))]
@@ -198,7 +205,7 @@ def cursor_page(
         OrderBy(F(alias), descending=key.descending, nulls_last=True if key.nulls_last else None)
         for alias, key in zip(aliases, ordered_keys, strict=True)
     ]
-    rows = list(queryset.order_by(*ordering)[: limit + 1])
+    rows = list(queryset.order_by(*ordering)[offset : offset + limit + 1])
     items = rows[:limit]
     next_cursor = None
     if len(rows) > limit and items:

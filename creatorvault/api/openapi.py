@@ -19,6 +19,7 @@ from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
+from creatorvault.api.cursor import CURSOR_MAX_CHARS
 from creatorvault.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from creatorvault.api.renderers import EnvelopeJSONRenderer
 from creatorvault.api.serializers import TrimmedLineField
@@ -66,7 +67,23 @@ with the `PersonalAccessToken` scheme.
 Errors: `{"success": false, "error": {"code", "message", "details": [{"field", "message",
 "type"}]}, "meta": ...}`. Every response carries `X-Request-ID` (yours, if you send a sane one).
 
-**Paths** work with and without a trailing slash, without redirects.
+**Paths** work with and without a trailing slash, without redirects. Every `/api/v1/ideas…` path
+(ideas, stage, revisions, bulk) is also served as `/api/v1/{user_id}/ideas…`, for frontends that
+put the user id in the path: the same operations with the same bodies and answers, documented once
+here under the plain paths (a generated client needs only those). `{user_id}` must be the caller's
+own id; any other answers 403 `FORBIDDEN` before anything is read.
+
+**Conditional requests.** An idea's `ETag` is its version (strong, `"3"`): send it in `If-Match`
+to write only that version (412 `PRECONDITION_FAILED` otherwise, with the current `ETag`), or in
+`If-None-Match` on a GET for a bodiless 304 when it is still current. List pages carry a weak
+`ETag` (a digest of the page as answered) and honour `If-None-Match` the same way.
+
+**Pagination.** Lists take `limit` and `offset` (counted: `total`); the ideas list, the trash and
+revisions also take `cursor`, the `next_cursor` of the previous page, which stays right while
+items are added or removed. When both are sent the cursor wins and `offset` is ignored.
+
+**Defaults.** Request bodies declare no `default`: where the server fills in an omitted field it
+says so in the field's description (on `PATCH` an omitted field is simply left unchanged).
 
 | status | code | when |
 | --- | --- | --- |
@@ -76,6 +93,10 @@ Errors: `{"success": false, "error": {"code", "message", "details": [{"field", "
 
 **Rate limits.** Per authenticated user and per IP for callers without a valid token; a 429 has
 `Retry-After` (seconds).
+
+**CORS.** Browser origins in `ALLOWED_ORIGINS` get CORS on every answer, errors included; pages
+may read `ETag`, `Location`, `Retry-After`, `X-Request-ID`, `WWW-Authenticate` and the
+`RateLimit-*` headers.
 """
 )
 
@@ -133,11 +154,36 @@ PAGE_PARAMETERS = [
     ),
 ]
 
-USER_ID = OpenApiParameter(
-    "user_id",
+#: The `cursor` of a list served by `creatorvault.api.pagination.list_page`.
+CURSOR_PARAMETER = OpenApiParameter(
+    "cursor",
+    {"type": "string", "maxLength": CURSOR_MAX_CHARS},
+    OpenApiParameter.QUERY,
+    description="The `next_cursor` of the previous page: the page after it, correct while items are "
+    "added or removed (for infinite scroll). Opaque; bound to the list's filters and sort (another "
+    "list's cursor is a 400 naming `cursor`). **Wins over `offset`**, which is then ignored. A page "
+    "fetched by cursor is not counted: its `total` and `offset` are null.",
+)
+#: `limit`, `offset` and `cursor` of a list paginated with `parse_list_page_params`.
+LIST_PAGE_PARAMETERS = [*PAGE_PARAMETERS, CURSOR_PARAMETER]
+
+#: `If-None-Match` of a GET that answers 304 while its `ETag` is current.
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
     OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    description="Must be the caller's own user id; any other answers 403 `FORBIDDEN`.",
+    OpenApiParameter.HEADER,
+    required=False,
+    description="An `ETag` from an earlier answer (or several, comma-separated, or `*`): while it is "
+    "still current the answer is 304 Not Modified, without a body (compared weakly).",
+)
+#: The weak `ETag` of a list page.
+LIST_ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description='The page\'s weak entity tag (`W/"…"`, a digest of the page as answered); send it in '
+    "If-None-Match to get 304 while the page is unchanged.",
 )
 
 
@@ -227,7 +273,13 @@ def _error_response(status: int) -> dict[str, Any]:
                         "code": code,
                         "message": when,
                         "details": (
-                            [{"field": "title", "message": "This field is required.", "type": "required"}]
+                            [
+                                {
+                                    "field": "priority",
+                                    "message": '"urgent" is not a valid choice.',
+                                    "type": "invalid_choice",
+                                }
+                            ]
                             if status == 400
                             else []
                         ),
@@ -249,11 +301,60 @@ def _error_response(status: int) -> dict[str, Any]:
                 'scope="<the scope>".',
             }
         }
+    if status == 412:
+        response["headers"] = {
+            "ETag": {
+                "schema": {"type": "string"},
+                "description": 'The current version (`"4"`): refetch, or retry with it.',
+            }
+        }
     if status == 429:
         response["headers"] = {
             "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds until the window resets."}
         }
     return response
+
+
+REQUEST_ID_HEADER = {
+    "description": "The request's id (the one sent in `X-Request-ID`, if sane, or a new `req_…`); also "
+    "`meta.request_id` of the body. Quote it when reporting a problem.",
+    "schema": {"type": "string"},
+}
+
+NOT_MODIFIED: dict[str, Any] = {
+    "description": "Not Modified: the `ETag` named in `If-None-Match` is still current (no body).",
+    "headers": {"ETag": {"schema": {"type": "string"}, "description": "The current entity tag."}},
+}
+
+
+def _with_request_id(response: dict[str, Any]) -> None:
+    if "$ref" not in response:
+        response.setdefault("headers", {})["X-Request-ID"] = {"$ref": "#/components/headers/XRequestID"}
+
+
+def _has_header_parameter(operation: dict[str, Any], name: str) -> bool:
+    return any(
+        p.get("in") == "header" and p.get("name", "").lower() == name for p in operation.get("parameters", [])
+    )
+
+
+def _defaults_as_prose(schemas: dict[str, Any]) -> None:
+    """Request bodies carry no `default`: generators make such fields required, or fill them in
+    (a PATCH would reset them). The server applies defaults itself; the description says which."""
+    for name, schema in schemas.items():
+        if not name.endswith("Request"):
+            continue
+        for prop in schema.get("properties", {}).values():
+            if "default" not in prop:
+                continue
+            default = prop.pop("default")
+            shown = '`""` (empty)' if default == "" else f"`{default}`"
+            note = (
+                f"Omitted on create or replace: {shown}."
+                if not name.startswith("Patched")
+                else ("Omitted: left unchanged.")
+            )
+            prop["description"] = f"{prop.get('description', '')} {note}".strip()
 
 
 #: Operation extension naming error statuses the defaults below cannot infer (such as 409):
@@ -267,10 +368,7 @@ def _error_statuses(path: str, operation: dict[str, Any]) -> list[int]:
         statuses.append(404)
     if "requestBody" in operation:
         statuses.append(413)
-    if any(
-        p.get("in") == "header" and p.get("name", "").lower() == "if-match"
-        for p in operation.get("parameters", [])
-    ):
+    if _has_header_parameter(operation, "if-match"):
         statuses.append(412)
     return sorted(set(statuses))
 
@@ -278,14 +376,14 @@ def _error_statuses(path: str, operation: dict[str, Any]) -> list[int]:
 # The probes of `creatorvault.health` are plain Django views, invisible to drf-spectacular; the
 # document describes them here so that it covers every path served. No token, no rate limit.
 HEALTH_OPERATIONS: dict[str, tuple[str, str, dict[str, Any]]] = {
-    "/health": ("health", "Liveness: the process answers; touches nothing else.", {"status": "ok"}),
+    "/health": ("getHealth", "Liveness: the process answers; touches nothing else.", {"status": "ok"}),
     "/health/db": (
-        "health_db",
+        "getHealthDb",
         "The database answers a trivial query (503 `DATABASE_ERROR` when it does not).",
         {"status": "ok", "database": "ok", "latency_ms": 0.42},
     ),
     "/health/ready": (
-        "health_ready",
+        "getHealthReady",
         "Ready to serve: the database answers and every migration is applied "
         "(503 `DATABASE_ERROR` otherwise).",
         {"status": "ready", "database": "ok", "migrations": "applied"},
@@ -341,11 +439,15 @@ def envelope_hook(result: dict[str, Any], generator: Any, request: Any, public: 
         (path.rstrip("/") if path != "/" else path): operations
         for path, operations in result.get("paths", {}).items()
     }
+    _defaults_as_prose(schemas)
+    result["components"].setdefault("headers", {})["XRequestID"] = REQUEST_ID_HEADER
     for path, operations in result["paths"].items():
         for method, operation in operations.items():
             if method not in HTTP_METHODS:
                 continue
             responses = operation.setdefault("responses", {})
+            if method == "get" and _has_header_parameter(operation, "if-none-match"):
+                responses.setdefault("304", copy.deepcopy(NOT_MODIFIED))
             for status, response in responses.items():
                 if not str(status).startswith("2"):
                     continue
@@ -362,4 +464,9 @@ def envelope_hook(result: dict[str, Any], generator: Any, request: Any, public: 
             for status in _error_statuses(path, operation):
                 responses.setdefault(str(status), _error_response(status))
     result["paths"].update(_health_paths())
+    for operations in result["paths"].values():
+        for method, operation in operations.items():
+            if method in HTTP_METHODS:
+                for response in operation.get("responses", {}).values():
+                    _with_request_id(response)
     return result

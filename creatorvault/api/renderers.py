@@ -22,7 +22,7 @@ class EnvelopeJSONRenderer(JSONRenderer):
     """Wraps successful payloads in `{"success": true, "data", "meta"}`.
 
     Error responses come from `creatorvault.api.exceptions` already enveloped (marked `is_envelope`).
-    A 204 has no body. Encoded with orjson, to the same bytes DRF's renderer makes (compact, UTF-8,
+    A 204 and a 304 have no body. Encoded with orjson, to the same bytes DRF's renderer makes (compact, UTF-8,
     U+2028/U+2029 escaped); values orjson does not know natively go through DRF's encoder, and
     anything orjson refuses (e.g. integers beyond 64 bits) falls back to DRF's renderer itself.
     """
@@ -34,7 +34,7 @@ class EnvelopeJSONRenderer(JSONRenderer):
         renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
         response = (renderer_context or {}).get("response")
-        if response is not None and response.status_code == 204:
+        if response is not None and response.status_code in (204, 304):
             return b""
         if not getattr(response, "is_envelope", False):
             data = success_body(data)

@@ -98,6 +98,26 @@ class PaginationSerializer(serializers.Serializer):
     has_more = serializers.BooleanField()
 
 
+class ListPaginationSerializer(serializers.Serializer):
+    """Where a page of a list served by offset or by cursor sits (`creatorvault.api.pagination.list_page`)."""
+
+    total = serializers.IntegerField(
+        min_value=0,
+        allow_null=True,
+        help_text="How many items the list holds; null on a page fetched by `cursor`.",
+    )
+    limit = serializers.IntegerField(min_value=1)
+    offset = serializers.IntegerField(
+        min_value=0, allow_null=True, help_text="The offset of this page; null on a page fetched by `cursor`."
+    )
+    has_more = serializers.BooleanField()
+    next_cursor = serializers.CharField(
+        allow_null=True,
+        help_text="Send as `cursor` to get the page after this one (stays right while items are added "
+        "or removed); null on the last page.",
+    )
+
+
 class CursorPaginationSerializer(serializers.Serializer):
     """Where a cursor-paginated page leads: the cursor of the next page, if any."""
 

@@ -16,11 +16,12 @@ from typing import Any, cast
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions
+from rest_framework import exceptions, status
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from creatorvault.api.openapi import USER_ID
+from creatorvault.api.conditional import none_match, weak_etag
 from creatorvault.api.params import refuse_query_parameters
 from creatorvault.api.scopes import Access, RequiredScope, ScopeDeclaration
 from creatorvault.context import user_id_var
@@ -74,16 +75,26 @@ class ApiView(APIView):
         """The request's `If-Match` header, if any."""
         return self.request.headers.get("If-Match")
 
+    def not_modified(self, etag: str) -> Response | None:
+        """304 Not Modified (no body, the `ETag`) when the request's `If-None-Match` names `etag`."""
+        if none_match(self.request.headers.get("If-None-Match"), etag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return None
 
-def user_path_variant(view: type[ApiView], methods: dict[str, str]) -> type[ApiView]:
-    """The same view under `/api/v1/{user_id}/…`, with its own operation ids in the schema.
+    def list_response(self, data: Any) -> Response:
+        """A list page with its weak `ETag` (a digest of the page), or 304 when it is unchanged."""
+        etag = weak_etag(data)
+        return self.not_modified(etag) or Response(data, headers={"ETag": etag})
 
-    `methods` maps each HTTP method to the operation id of the plain view; the variant's
-    operations are `user_<operation id>`, documenting the `user_id` path parameter.
+
+def user_path_variant(view: type[ApiView]) -> type[ApiView]:
+    """The same view under `/api/v1/{user_id}/…`, left out of the OpenAPI document.
+
+    The document describes each operation once, under its plain path, and says in its description
+    that the `{user_id}` paths exist (twins would give generated clients duplicate operations).
     """
     variant = type(f"User{view.__name__}", (view,), {"__doc__": f"{view.__doc__} (user id in the path)"})
-    overrides = {
-        method: extend_schema(operation_id=f"user_{operation_id}", parameters=[USER_ID])
-        for method, operation_id in methods.items()
-    }
-    return cast(type[ApiView], extend_schema_view(**overrides)(variant))
+    methods = [method for method in view.http_method_names if method != "options" and hasattr(view, method)]
+    return cast(
+        type[ApiView], extend_schema_view(**{m: extend_schema(exclude=True) for m in methods})(variant)
+    )

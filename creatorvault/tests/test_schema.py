@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
@@ -81,3 +84,40 @@ def test_schema_answers_an_accept_it_cannot_match_with_the_yaml_default(api_clie
     assert response.status_code == 200
     assert response.content.startswith(b"openapi:")
     assert api_client.get("/api/schema", HTTP_ACCEPT="application/json").json()["openapi"]
+
+
+def test_the_document_generates_clean_clients(api_client: APIClient) -> None:
+    """What generated clients need (issue 16): no request defaults, no path twins, readable ids,
+    servers and licence, X-Request-ID on every response, the ETag of a 412, 304 on conditional GETs."""
+    schema = api_client.get("/api/schema?format=json").json()
+    assert schema["servers"] and schema["servers"][0]["url"]
+    assert schema["info"]["license"]["name"]
+    for name, component in schema["components"]["schemas"].items():
+        if name.endswith("Request"):
+            for field, prop in component.get("properties", {}).items():
+                assert "default" not in prop, (name, field)
+    assert (
+        "Omitted on create or replace: `medium`"
+        in (schema["components"]["schemas"]["IdeaWriteRequest"]["properties"]["priority"]["description"])
+    )
+    assert not [path for path in schema["paths"] if "{user_id}" in path]
+    assert "/api/v1/{user_id}/ideas" in schema["info"]["description"]
+    operation_ids = [
+        operation["operationId"]
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+    ]
+    assert len(operation_ids) == len(set(operation_ids))
+    assert all(re.fullmatch(r"[a-z]+(?:[A-Z][a-z]*)*", op) for op in operation_ids), operation_ids
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                assert "X-Request-ID" in response.get("headers", {}), (method, path, status)
+            if "412" in operation["responses"]:
+                assert "ETag" in operation["responses"]["412"]["headers"], (method, path)
+    for path in ("/api/v1/ideas", "/api/v1/ideas/{id}", "/api/v1/trash", "/api/v1/ideas/{id}/revisions"):
+        get = schema["paths"][path]["get"]
+        assert "304" in get["responses"], path
+        assert "ETag" in get["responses"]["200"]["headers"], path
+    bad_request = schema["paths"]["/api/v1/ideas/{id}"]["patch"]["responses"]["400"]
+    assert "required" not in json.dumps(bad_request["content"]["application/json"]["example"])

@@ -12,8 +12,9 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 
-from creatorvault.api.openapi import PAGE_PARAMETERS as PAGE_PARAMETERS  # the lists here take them
-from creatorvault.api.pagination import MAX_LIMIT, MAX_OFFSET
+from creatorvault.api.openapi import IF_NONE_MATCH as IF_NONE_MATCH  # the GETs here take it
+from creatorvault.api.openapi import LIST_ETAG as LIST_ETAG
+from creatorvault.api.openapi import LIST_PAGE_PARAMETERS as LIST_PAGE_PARAMETERS  # the lists here take them
 from creatorvault.text import PLAIN_TEXT_PATTERN
 from ideas.models import Priority, Stage
 from ideas.rules import TAG_PATTERN
@@ -84,16 +85,7 @@ LIST_PARAMETERS = [
         OpenApiParameter.QUERY,
         description="Sort direction (default `desc`, newest first).",
     ),
-    OpenApiParameter(
-        "limit",
-        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20},
-        OpenApiParameter.QUERY,
-    ),
-    OpenApiParameter(
-        "offset",
-        {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
-        OpenApiParameter.QUERY,
-    ),
+    *LIST_PAGE_PARAMETERS,
 ]
 
 EXAMPLE_IDEA: dict[str, Any] = {
@@ -133,7 +125,16 @@ PATCH_EXAMPLE = OpenApiExample(
 STAGE_EXAMPLE = OpenApiExample("Move to draft", value={"stage": "draft"}, request_only=True)
 LIST_EXAMPLE = OpenApiExample(
     "A page of ideas",
-    value={"ideas": [EXAMPLE_IDEA], "pagination": {"total": 150, "limit": 20, "offset": 0, "has_more": True}},
+    value={
+        "ideas": [EXAMPLE_IDEA],
+        "pagination": {
+            "total": 150,
+            "limit": 20,
+            "offset": 0,
+            "has_more": True,
+            "next_cursor": "eyJsIjoiZjNhOWMxIiwiayI6W119:1tQx2B:Xr4n8pQ",
+        },
+    },
     response_only=True,
 )
 TAGS_EXAMPLE = OpenApiExample(
@@ -170,7 +171,7 @@ TRASH_LIST_EXAMPLE = OpenApiExample(
     "The trash",
     value={
         "ideas": [EXAMPLE_TRASHED],
-        "pagination": {"total": 1, "limit": 20, "offset": 0, "has_more": False},
+        "pagination": {"total": 1, "limit": 20, "offset": 0, "has_more": False, "next_cursor": None},
     },
     response_only=True,
 )
@@ -196,7 +197,7 @@ REVISION_LIST_EXAMPLE = OpenApiExample(
     "Revisions, newest first",
     value={
         "revisions": [EXAMPLE_REVISION],
-        "pagination": {"total": 1, "limit": 20, "offset": 0, "has_more": False},
+        "pagination": {"total": 1, "limit": 20, "offset": 0, "has_more": False, "next_cursor": None},
     },
     response_only=True,
 )

@@ -10,12 +10,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, OrderBy
+from django.db.models import F
 from django.db.models.functions import Lower
 
 from accounts.models import User
 from creatorvault.api.cursor import CursorPage, SortKey, cursor_page
-from creatorvault.api.pagination import Page, PageParams, page_of
+from creatorvault.api.pagination import ListPage, PageParams, list_page
 from creatorvault.errors import NotFound
 from ideas.models import Idea
 from ideas.selectors.params import IdeaListParams
@@ -53,14 +53,6 @@ _SORT_EXPRESSIONS: dict[str, Any] = {
 }
 
 
-def _ordering(params: IdeaListParams) -> list[OrderBy]:
-    descending = params.order == "desc"
-    # Ideas without a due date come last whichever way the list runs.
-    nulls_last = True if params.sort == "due_date" else None
-    key = OrderBy(_SORT_EXPRESSIONS[params.sort], descending=descending, nulls_last=nulls_last)
-    return [key, OrderBy(F("id"), descending=descending)]
-
-
 def _filtered(owner: User, params: IdeaListParams, *, in_trash: bool = False) -> Any:
     queryset = Idea.objects.in_trash_of(owner) if in_trash else Idea.objects.for_owner(owner)
     if params.stage:
@@ -70,17 +62,51 @@ def _filtered(owner: User, params: IdeaListParams, *, in_trash: bool = False) ->
     return ideas_with_tags(queryset, params.tags)
 
 
-def idea_list(*, owner: User, params: IdeaListParams, search_notes: bool = True) -> Page[Idea]:
-    """The caller's ideas filtered, sorted and paginated by `params` (two queries, any size).
+def _sort_key(params: IdeaListParams) -> SortKey:
+    # Ideas without a due date come last whichever way the list runs; `cursor_page` adds the id
+    # in the same direction as the last key.
+    return SortKey(
+        _SORT_EXPRESSIONS[params.sort],
+        descending=params.order == "desc",
+        nulls_last=params.sort == "due_date",
+    )
 
-    `search_notes=False` (a caller who may not read notes) makes `search` match titles only, so
-    that which ideas a word finds cannot reveal what their notes say.
+
+def _listing(owner: User, params: IdeaListParams, *, in_trash: bool, search_notes: bool) -> str:
+    # What a cursor is bound to: the owner, every filter and the sort (never the page).
+    return repr(
+        (
+            "ideas",
+            str(owner.pk),
+            in_trash,
+            params.stage,
+            params.priority,
+            params.tags,
+            params.search,
+            search_notes,
+            params.sort,
+            params.order,
+        )
+    )
+
+
+def idea_list(*, owner: User, params: IdeaListParams, search_notes: bool = True) -> ListPage[Idea]:
+    """The caller's ideas filtered, sorted and paginated by `params`, by cursor or by offset.
+
+    With `params.cursor`, the ideas after it (one query, stays right while ideas are added or
+    trashed; `offset` is ignored); otherwise by `offset`, counted (two queries, any size). Every
+    sort is served by an owner-first index. `search_notes=False` (a caller who may not read
+    notes) makes `search` match titles only, so that which ideas a word finds cannot reveal what
+    their notes say.
     """
     queryset = ideas_matching(
         _filtered(owner, params), params.search, owner=owner, include_notes=search_notes
     )
-    return page_of(
-        queryset.order_by(*_ordering(params)), PageParams(limit=params.limit, offset=params.offset)
+    return list_page(
+        queryset,
+        keys=[_sort_key(params)],
+        params=PageParams(limit=params.limit, offset=params.offset, cursor=params.cursor),
+        listing=_listing(owner, params, in_trash=False, search_notes=search_notes),
     )
 
 
@@ -113,25 +139,7 @@ def idea_list_after(
         queryset = ideas_matching_with_reasons(
             queryset, params.search, owner=owner, include_notes=search_notes
         )
-    listing = repr(
-        (
-            "ideas",
-            str(owner.pk),
-            in_trash,
-            params.stage,
-            params.priority,
-            params.tags,
-            params.search,
-            search_notes,
-            params.sort,
-            params.order,
-        )
-    )
-    key = SortKey(
-        _SORT_EXPRESSIONS[params.sort],
-        descending=params.order == "desc",
-        nulls_last=params.sort == "due_date",
-    )
-    page = cursor_page(queryset, keys=[key], limit=params.limit, cursor=cursor, listing=listing)
+    listing = _listing(owner, params, in_trash=in_trash, search_notes=search_notes)
+    page = cursor_page(queryset, keys=[_sort_key(params)], limit=params.limit, cursor=cursor, listing=listing)
     total = len(page.items) if cursor is None and not page.has_more else queryset.count()
     return IdeaCursorPage(page=page, total=total)

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from creatorvault.api.pagination import DEFAULT_LIMIT, LIMIT, OFFSET
+from creatorvault.api.pagination import CURSOR, DEFAULT_LIMIT, LIMIT, OFFSET
 from creatorvault.api.params import Choice, Custom, QueryParameters, Text
 from creatorvault.text import lower_preserving_length
 from ideas.models import Priority, Stage
@@ -35,6 +35,8 @@ class IdeaListParams:
     order: str = "desc"
     limit: int = DEFAULT_LIMIT
     offset: int = 0
+    #: The opaque cursor of the next page (`next_cursor` of the previous one); wins over `offset`.
+    cursor: str | None = None
 
 
 _SEARCH_TEXT = Text(SEARCH_MAX_CHARS)
@@ -62,6 +64,7 @@ IDEA_LIST_PARAMETERS = QueryParameters(
         "order": Choice(ORDERS),
         "limit": LIMIT,
         "offset": OFFSET,
+        "cursor": CURSOR,
     }
 )
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import uuid
 
+from django.db.models import F
+
 from accounts.models import User
-from creatorvault.api.pagination import Page, PageParams, page_of
+from creatorvault.api.cursor import SortKey
+from creatorvault.api.pagination import ListPage, PageParams, list_page
 from creatorvault.errors import NotFound
 from ideas.models import IdeaRevision
 from ideas.selectors.ideas import idea_get
@@ -20,10 +23,16 @@ from ideas.selectors.ideas import idea_get
 MAX_REVISION_NUMBER = 2_147_483_647
 
 
-def revision_list(*, owner: User, idea_id: uuid.UUID | str, page: PageParams) -> Page[IdeaRevision]:
-    """A page of the caller's idea's revisions, newest first (three queries)."""
+def revision_list(*, owner: User, idea_id: uuid.UUID | str, page: PageParams) -> ListPage[IdeaRevision]:
+    """A page of the caller's idea's revisions, newest first, by cursor (two queries: the idea,
+    the page) or by offset (three)."""
     idea = idea_get(owner=owner, idea_id=idea_id)
-    return page_of(IdeaRevision.objects.filter(idea=idea).order_by("-number"), page)
+    return list_page(
+        IdeaRevision.objects.filter(idea=idea),
+        keys=[SortKey(F("number"), descending=True)],
+        params=page,
+        listing=repr(("revisions", str(owner.pk), str(idea.pk))),
+    )
 
 
 def revision_get(*, owner: User, idea_id: uuid.UUID | str, number: int | str) -> IdeaRevision:

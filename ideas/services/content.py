@@ -64,7 +64,8 @@ def locked_idea(*, owner: User, idea_id: uuid.UUID | str, if_match: str | None) 
         raise NotFound("No such idea.")
     if not if_match_allows(if_match, idea.etag):
         raise PreconditionFailed(
-            f"The idea changed since the version named in If-Match; its current ETag is {idea.etag}."
+            f"The idea changed since the version named in If-Match; its current ETag is {idea.etag}.",
+            etag=idea.etag,
         )
     return idea
 

@@ -74,7 +74,7 @@ class UserExportView(ApiView):
     required_scope = Access.FULL_ACCESS_ONLY
 
     @extend_schema(
-        operation_id="users_me_export",
+        operation_id="exportMe",
         summary="Export all of your data",
         description=(
             "Everything CreatorVault holds about the caller, as one JSON document in `data`: the "
@@ -109,7 +109,7 @@ class AccountView(UserMeView):
     required_scope = {**UserMeView.required_scope, "DELETE": Access.FULL_ACCESS_ONLY}
 
     @extend_schema(
-        operation_id="users_me_destroy",
+        operation_id="deleteMe",
         summary="Erase your account and all of your data",
         description=(
             "Erases the caller's ideas, the word index of their notes, admin log entries about them, "

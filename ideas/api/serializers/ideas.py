@@ -13,7 +13,7 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
-from creatorvault.api.serializers import PaginationSerializer, StrictInputSerializer
+from creatorvault.api.serializers import ListPaginationSerializer, StrictInputSerializer
 from ideas.api.serializers.fields import (
     DueDateField,
     NotesField,
@@ -99,7 +99,7 @@ class IdeaListSerializer(serializers.Serializer):
     """A page of ideas."""
 
     ideas = IdeaSerializer(many=True)
-    pagination = PaginationSerializer()
+    pagination = ListPaginationSerializer()
 
 
 # --- Hot paths: the same output without DRF's per-field machinery --------------------------------
@@ -145,9 +145,15 @@ def idea_list_shape(ideas: list[Idea], pagination: dict[str, Any], *, notes_visi
     return {
         "ideas": [idea_shape(idea, notes_visible=notes_visible, zone=zone) for idea in ideas],
         "pagination": {
-            "total": int(pagination["total"]),
+            "total": _int_or_none(pagination["total"]),
             "limit": int(pagination["limit"]),
-            "offset": int(pagination["offset"]),
+            "offset": _int_or_none(pagination["offset"]),
             "has_more": bool(pagination["has_more"]),
+            "next_cursor": None if pagination["next_cursor"] is None else str(pagination["next_cursor"]),
         },
     }
+
+
+def _int_or_none(value: Any) -> int | None:
+    """As a nullable `IntegerField` (a page fetched by cursor has no `total` nor `offset`)."""
+    return None if value is None else int(value)

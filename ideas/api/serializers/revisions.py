@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from creatorvault.api.serializers import PaginationSerializer
+from creatorvault.api.serializers import ListPaginationSerializer
 from ideas.api.serializers.fields import NotesWithheldField, PriorityField, StageField, VisibleNotesField
 from ideas.models import CONTENT_FIELDS
 
@@ -41,4 +41,4 @@ class RevisionListSerializer(serializers.Serializer):
     """A page of an idea's revisions, newest first."""
 
     revisions = RevisionSerializer(many=True)
-    pagination = PaginationSerializer()
+    pagination = ListPaginationSerializer()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from creatorvault.api.serializers import PaginationSerializer
+from creatorvault.api.serializers import ListPaginationSerializer
 from ideas.api.serializers.ideas import IdeaSerializer
 
 
@@ -18,7 +18,7 @@ class TrashListSerializer(serializers.Serializer):
     """A page of the trash, most recently trashed first."""
 
     ideas = TrashedIdeaSerializer(many=True)
-    pagination = PaginationSerializer()
+    pagination = ListPaginationSerializer()
 
 
 class TrashEmptiedSerializer(serializers.Serializer):

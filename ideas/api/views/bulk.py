@@ -24,7 +24,7 @@ class IdeaBulkView(IdeasApiView):
     required_scope = IDEAS_SCOPES
 
     @extend_schema(
-        operation_id="ideas_bulk",
+        operation_id="bulkChangeIdeas",
         summary="Change many ideas at once",
         description=docs.BULK_DESCRIPTION,
         tags=IDEAS_TAG,
@@ -41,4 +41,4 @@ class IdeaBulkView(IdeasApiView):
         return Response(IdeaBulkResultSerializer(result).data)
 
 
-UserIdeaBulkView = user_path_variant(IdeaBulkView, {"post": "ideas_bulk"})
+UserIdeaBulkView = user_path_variant(IdeaBulkView)

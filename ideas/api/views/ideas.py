@@ -36,12 +36,12 @@ class IdeaListView(IdeasApiView):
     reads_query_parameters = True
 
     @extend_schema(
-        operation_id="ideas_list",
+        operation_id="listIdeas",
         summary="List your ideas",
         description="Filter, search, sort and paginate the caller's ideas. Unknown or malformed "
         "parameters are a 400 naming the parameter.",
         tags=IDEAS_TAG,
-        parameters=docs.LIST_PARAMETERS,
+        parameters=[*docs.LIST_PARAMETERS, docs.IF_NONE_MATCH, docs.LIST_ETAG],
         responses={200: IdeaListSerializer},
         examples=[docs.LIST_EXAMPLE],
     )
@@ -49,10 +49,10 @@ class IdeaListView(IdeasApiView):
         """A page of the caller's ideas."""
         params = parse_idea_list_params(dict(request.query_params.lists()))
         page = idea_list(owner=self.caller, params=params, search_notes=self.notes_visible)
-        return Response(idea_list_shape(page.items, page.pagination, notes_visible=self.notes_visible))
+        return self.list_response(idea_list_shape(page.items, page.pagination, notes_visible=self.notes_visible))
 
     @extend_schema(
-        operation_id="ideas_create",
+        operation_id="createIdea",
         summary="Create an idea",
         description="The owner is the caller. Answers 201 with the idea, its `ETag` and its `Location`.",
         tags=IDEAS_TAG,
@@ -75,19 +75,20 @@ class IdeaDetailView(IdeasApiView):
     required_scope = IDEAS_SCOPES
 
     @extend_schema(
-        operation_id="ideas_retrieve",
+        operation_id="getIdea",
         summary="Get an idea",
         tags=IDEAS_TAG,
-        parameters=[docs.IDEA_ID, docs.ETAG],
+        parameters=[docs.IDEA_ID, docs.IF_NONE_MATCH, docs.ETAG],
         responses={200: IdeaSerializer},
         examples=[docs.IDEA_EXAMPLE, docs.IDEA_NOTES_WITHHELD_EXAMPLE],
     )
     def get(self, request: Request, id: str, **kwargs: Any) -> Response:
-        """One of the caller's ideas."""
-        return self.idea_response(idea_get(owner=self.caller, idea_id=id))
+        """One of the caller's ideas (304 when `If-None-Match` names its current `ETag`)."""
+        idea = idea_get(owner=self.caller, idea_id=id)
+        return self.not_modified(idea.etag) or self.idea_response(idea)
 
     @extend_schema(
-        operation_id="ideas_replace",
+        operation_id="replaceIdea",
         summary="Replace an idea",
         description="Full update: `title` is required and every omitted field is reset to its default.",
         tags=IDEAS_TAG,
@@ -106,7 +107,7 @@ class IdeaDetailView(IdeasApiView):
         return self.idea_response(idea)
 
     @extend_schema(
-        operation_id="ideas_partial_update",
+        operation_id="updateIdea",
         summary="Update an idea",
         description="Partial update: only the fields sent change.",
         tags=IDEAS_TAG,
@@ -125,7 +126,7 @@ class IdeaDetailView(IdeasApiView):
         return self.idea_response(idea)
 
     @extend_schema(
-        operation_id="ideas_destroy",
+        operation_id="deleteIdea",
         summary="Delete an idea (to the trash)",
         description="Moves the idea to the trash: it vanishes from lists, detail, tags and search, and "
         "`POST /api/v1/trash/{id}/restore` brings it back unchanged until it is purged "
@@ -146,7 +147,7 @@ class IdeaStageView(IdeasApiView):
     required_scope = IDEAS_SCOPES
 
     @extend_schema(
-        operation_id="ideas_stage_update",
+        operation_id="setIdeaStage",
         summary="Change an idea's stage",
         tags=IDEAS_TAG,
         parameters=[docs.IDEA_ID, docs.IF_MATCH, docs.ETAG],
@@ -164,14 +165,6 @@ class IdeaStageView(IdeasApiView):
         return self.idea_response(idea)
 
 
-UserIdeaListView = user_path_variant(IdeaListView, {"get": "ideas_list", "post": "ideas_create"})
-UserIdeaDetailView = user_path_variant(
-    IdeaDetailView,
-    {
-        "get": "ideas_retrieve",
-        "put": "ideas_replace",
-        "patch": "ideas_partial_update",
-        "delete": "ideas_destroy",
-    },
-)
-UserIdeaStageView = user_path_variant(IdeaStageView, {"patch": "ideas_stage_update"})
+UserIdeaListView = user_path_variant(IdeaListView)
+UserIdeaDetailView = user_path_variant(IdeaDetailView)
+UserIdeaStageView = user_path_variant(IdeaStageView)

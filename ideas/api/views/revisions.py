@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from creatorvault.api.pagination import parse_page_params
+from creatorvault.api.pagination import parse_list_page_params
 from creatorvault.api.views import user_path_variant
 from ideas.api import openapi as docs
 from ideas.api.serializers.ideas import IdeaSerializer
@@ -28,20 +28,20 @@ class IdeaRevisionListView(IdeasApiView):
     reads_query_parameters = True
 
     @extend_schema(
-        operation_id="ideas_revisions_list",
+        operation_id="listIdeaRevisions",
         summary="List an idea's revisions",
         description=docs.REVISIONS_DESCRIPTION,
         tags=REVISIONS_TAG,
-        parameters=[docs.IDEA_ID, *docs.PAGE_PARAMETERS],
+        parameters=[docs.IDEA_ID, *docs.LIST_PAGE_PARAMETERS, docs.IF_NONE_MATCH, docs.LIST_ETAG],
         responses={200: RevisionListSerializer},
         examples=[docs.REVISION_LIST_EXAMPLE],
     )
     def get(self, request: Request, id: str, **kwargs: Any) -> Response:
         """A page of revisions, newest first."""
-        page = parse_page_params(dict(request.query_params.lists()))
+        page = parse_list_page_params(dict(request.query_params.lists()))
         result = revision_list(owner=self.caller, idea_id=id, page=page)
         data = {"revisions": result.items, "pagination": result.pagination}
-        return Response(RevisionListSerializer(data, context=self.serializer_context()).data)
+        return self.list_response(RevisionListSerializer(data, context=self.serializer_context()).data)
 
 
 class IdeaRevisionDetailView(IdeasApiView):
@@ -50,7 +50,7 @@ class IdeaRevisionDetailView(IdeasApiView):
     required_scope = IDEAS_SCOPES
 
     @extend_schema(
-        operation_id="ideas_revisions_retrieve",
+        operation_id="getIdeaRevision",
         summary="Get a revision",
         tags=REVISIONS_TAG,
         parameters=[docs.IDEA_ID, docs.REV],
@@ -69,7 +69,7 @@ class IdeaRevisionRestoreView(IdeasApiView):
     required_scope = IDEAS_SCOPES
 
     @extend_schema(
-        operation_id="ideas_revisions_restore",
+        operation_id="restoreIdeaRevision",
         summary="Restore a revision",
         description="Make the revision's content (title, notes, stage, tags, priority, due date) the "
         "idea's current content. This is a write like any other: it honours `If-Match`, gives the idea "
@@ -86,6 +86,6 @@ class IdeaRevisionRestoreView(IdeasApiView):
         return self.idea_response(idea)
 
 
-UserIdeaRevisionListView = user_path_variant(IdeaRevisionListView, {"get": "ideas_revisions_list"})
-UserIdeaRevisionDetailView = user_path_variant(IdeaRevisionDetailView, {"get": "ideas_revisions_retrieve"})
-UserIdeaRevisionRestoreView = user_path_variant(IdeaRevisionRestoreView, {"post": "ideas_revisions_restore"})
+UserIdeaRevisionListView = user_path_variant(IdeaRevisionListView)
+UserIdeaRevisionDetailView = user_path_variant(IdeaRevisionDetailView)
+UserIdeaRevisionRestoreView = user_path_variant(IdeaRevisionRestoreView)

@@ -29,17 +29,18 @@ class TagListView(IdeasApiView):
     required_scope = IDEAS_SCOPES
 
     @extend_schema(
-        operation_id="tags_list",
+        operation_id="listTags",
         summary="List your tags",
         description="Every tag on the caller's ideas with how many ideas carry it, most used first.",
         tags=TAGS_TAG,
+        parameters=[docs.IF_NONE_MATCH, docs.LIST_ETAG],
         responses={200: TagListSerializer},
         examples=[docs.TAGS_EXAMPLE],
     )
     def get(self, request: Request, **kwargs: Any) -> Response:
         """The caller's tags with counts."""
         tags = [{"tag": entry.tag, "count": entry.count} for entry in tag_counts(owner=self.caller)]
-        return Response(TagListSerializer({"tags": tags}).data)
+        return self.list_response(TagListSerializer({"tags": tags}).data)
 
 
 class TagDetailView(IdeasApiView):
@@ -48,7 +49,7 @@ class TagDetailView(IdeasApiView):
     required_scope = IDEAS_SCOPES
 
     @extend_schema(
-        operation_id="tags_destroy",
+        operation_id="deleteTag",
         summary="Delete a tag",
         description="Remove the tag from every one of your ideas, atomically (trashed ideas keep it). "
         "Each changed idea gets a new version and keeps a revision. A tag none of your ideas carries "
@@ -69,7 +70,7 @@ class TagRenameView(TagDetailView):
     required_scope = IDEAS_SCOPES
 
     @extend_schema(
-        operation_id="tags_rename",
+        operation_id="renameTag",
         summary="Rename or merge a tag",
         description="Rename `from` to `to` on every one of your ideas, atomically (trashed ideas are left "
         "as they were). Both are normalised like stored tags. Where an idea carries both, they merge: "
@@ -92,7 +93,7 @@ class TagRenameView(TagDetailView):
         )
 
     @extend_schema(
-        operation_id="tags_destroy_rename",
+        operation_id="deleteTagNamedRename",
         summary="Delete the tag named rename",
         description="`DELETE /api/v1/tags/{tag}` for the one tag whose name is also this path: `rename`.",
         tags=TAGS_TAG,

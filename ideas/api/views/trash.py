@@ -9,7 +9,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from creatorvault.api.pagination import parse_page_params
+from creatorvault.api.pagination import parse_list_page_params
 from ideas.api import openapi as docs
 from ideas.api.serializers.ideas import IdeaSerializer
 from ideas.api.serializers.trash import TrashEmptiedSerializer, TrashListSerializer
@@ -31,24 +31,24 @@ class TrashListView(IdeasApiView):
         super().initial(request, *args, **kwargs)
 
     @extend_schema(
-        operation_id="trash_list",
+        operation_id="listTrash",
         summary="List your trash",
         description="Ideas you deleted, most recently trashed first, with when each was trashed. "
         "They are restorable until purged: `manage.py purge_trash` destroys ideas trashed longer ago "
         "than the retention period (`TRASH_RETENTION_DAYS`, default 30 days).",
         tags=TRASH_TAG,
-        parameters=docs.PAGE_PARAMETERS,
+        parameters=[*docs.LIST_PAGE_PARAMETERS, docs.IF_NONE_MATCH, docs.LIST_ETAG],
         responses={200: TrashListSerializer},
         examples=[docs.TRASH_LIST_EXAMPLE],
     )
     def get(self, request: Request, **kwargs: Any) -> Response:
         """A page of the trash."""
-        page = trash_list(owner=self.caller, page=parse_page_params(dict(request.query_params.lists())))
+        page = trash_list(owner=self.caller, page=parse_list_page_params(dict(request.query_params.lists())))
         data = {"ideas": page.items, "pagination": page.pagination}
-        return Response(TrashListSerializer(data, context=self.serializer_context()).data)
+        return self.list_response(TrashListSerializer(data, context=self.serializer_context()).data)
 
     @extend_schema(
-        operation_id="trash_empty",
+        operation_id="emptyTrash",
         summary="Empty your trash",
         description="Destroy every idea in your trash for good, with its revisions. All at once.",
         tags=TRASH_TAG,
@@ -67,7 +67,7 @@ class TrashDetailView(IdeasApiView):
     required_scope = IDEAS_SCOPES
 
     @extend_schema(
-        operation_id="trash_destroy",
+        operation_id="purgeFromTrash",
         summary="Destroy a trashed idea",
         description="Destroy one idea of your trash for good, with its revisions. Only trashed ideas: "
         "a live idea is a 404 here (delete it first).",
@@ -87,7 +87,7 @@ class TrashRestoreView(IdeasApiView):
     required_scope = IDEAS_SCOPES
 
     @extend_schema(
-        operation_id="trash_restore",
+        operation_id="restoreFromTrash",
         summary="Restore a trashed idea",
         description="Bring the idea back exactly as it was trashed (same content, same version and ETag).",
         tags=TRASH_TAG,

@@ -10,7 +10,7 @@ import pytest
 from rest_framework.renderers import JSONRenderer
 
 from creatorvault.api.renderers import EnvelopeJSONRenderer
-from creatorvault.api.serializers import PaginationSerializer
+from creatorvault.api.serializers import ListPaginationSerializer
 from ideas.api.serializers.fields import NOTES_VISIBLE
 from ideas.api.serializers.ideas import IdeaListSerializer, IdeaSerializer, idea_list_shape, idea_shape
 from ideas.models import Idea, Priority, Stage
@@ -51,14 +51,20 @@ def test_one_idea_is_shaped_as_the_serializer_says(ideas, notes_visible) -> None
         assert list(shaped) == list(expected)
 
 
+PAGES = [
+    {"total": 3, "limit": 20, "offset": 0, "has_more": False, "next_cursor": None},
+    {"total": None, "limit": 2, "offset": None, "has_more": True, "next_cursor": "abc:def"},
+]
+
+
+@pytest.mark.parametrize("pagination", PAGES, ids=["by-offset", "by-cursor"])
 @pytest.mark.parametrize("notes_visible", [True, False])
-def test_a_page_renders_to_the_same_bytes(ideas, notes_visible) -> None:
-    pagination = {"total": 3, "limit": 20, "offset": 0, "has_more": False}
+def test_a_page_renders_to_the_same_bytes(ideas, notes_visible, pagination) -> None:
     declared = IdeaListSerializer(
         {"ideas": ideas, "pagination": pagination}, context={NOTES_VISIBLE: notes_visible}
     ).data
     shaped = idea_list_shape(ideas, pagination, notes_visible=notes_visible)
-    assert PaginationSerializer(pagination).data == shaped["pagination"]
+    assert ListPaginationSerializer(pagination).data == shaped["pagination"]
     body = {"success": True, "data": shaped, "meta": {"request_id": "req_x", "timestamp": "t"}}
     drf = JSONRenderer().render({**body, "data": declared})
     assert EnvelopeJSONRenderer().render(body, renderer_context={"response": None}) != b""

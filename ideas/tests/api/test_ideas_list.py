@@ -126,12 +126,16 @@ def test_pagination_edges(owner_client, owner):
     IdeaFactory.create_batch(5, user=owner)
     first = owner_client.get("/api/v1/ideas?limit=1").json()["data"]
     assert len(first["ideas"]) == 1
+    assert first["pagination"].pop("next_cursor")
     assert first["pagination"] == {"total": 5, "limit": 1, "offset": 0, "has_more": True}
     last = owner_client.get("/api/v1/ideas?limit=2&offset=4").json()["data"]
     assert len(last["ideas"]) == 1
-    assert last["pagination"] == {"total": 5, "limit": 2, "offset": 4, "has_more": False}
+    assert last["pagination"] == {"total": 5, "limit": 2, "offset": 4, "has_more": False, "next_cursor": None}
     past = owner_client.get("/api/v1/ideas?offset=50").json()["data"]
-    assert past == {"ideas": [], "pagination": {"total": 5, "limit": 20, "offset": 50, "has_more": False}}
+    assert past == {
+        "ideas": [],
+        "pagination": {"total": 5, "limit": 20, "offset": 50, "has_more": False, "next_cursor": None},
+    }
 
 
 def test_limit_100_returns_100(owner_client, owner):

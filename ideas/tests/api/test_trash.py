@@ -58,7 +58,13 @@ def test_delete_hides_everywhere_then_restore_brings_it_back_identical(owner_cli
     trash = owner_client.get(TRASH).json()["data"]
     assert [i["id"] for i in trash["ideas"]] == [idea_id]
     assert trash["ideas"][0]["trashed_at"].endswith("Z")
-    assert trash["pagination"] == {"total": 1, "limit": 20, "offset": 0, "has_more": False}
+    assert trash["pagination"] == {
+        "total": 1,
+        "limit": 20,
+        "offset": 0,
+        "has_more": False,
+        "next_cursor": None,
+    }
 
     restored = owner_client.post(f"{TRASH}/{idea_id}/restore")
     assert restored.status_code == 200
@@ -88,7 +94,14 @@ def test_trash_lists_most_recently_trashed_first_with_pagination(owner_client, m
     make_idea(title="Live")
     data = owner_client.get(f"{TRASH}/", {"limit": 2}).json()["data"]
     assert [i["title"] for i in data["ideas"]] == ["T0", "T1"]
-    assert data["pagination"] == {"total": 3, "limit": 2, "offset": 0, "has_more": True}
+    assert {**data["pagination"], "next_cursor": None} == {
+        "total": 3,
+        "limit": 2,
+        "offset": 0,
+        "has_more": True,
+        "next_cursor": None,
+    }
+    assert data["pagination"]["next_cursor"]
     data = owner_client.get(TRASH, {"limit": 2, "offset": 2}).json()["data"]
     assert [i["title"] for i in data["ideas"]] == ["T2"]
     assert data["pagination"]["has_more"] is False
