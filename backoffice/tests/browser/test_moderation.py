@@ -77,3 +77,37 @@ def test_ideas_list_live_by_default_fits_and_keeps_rows_one_line(page, live_serv
     page.wait_for_selector("#id_title")
     assert page.input_value("#id_title") == long_one.title
     assert_fits(page, "idea-page")
+
+
+def test_moderator_goes_from_an_idea_to_its_owner_and_deactivates_them(page, live_server, moderator):
+    creator = UserFactory.create(email="ada@example.com", name="Ada Lovelace")
+    idea = IdeaFactory.create(user=creator, title="Podcast: sourdough myths")
+    idea_trash(owner=creator, idea_id=IdeaFactory.create(user=creator, title="Old plan").pk)
+    UserFactory.create_batch(30)
+
+    log_in(page, live_server.url, moderator)
+    page.goto(f"{live_server.url}/admin/accounts/user/")
+    assert_fits(page, "users-list")
+    assert_not_cut(page, "#result_list td.field-created_at, #result_list td.field-idea_count")
+
+    page.goto(f"{live_server.url}/admin/ideas/idea/{idea.pk}/change/")
+    page.click(".field-user a")
+    page.wait_for_selector("#deactivate-user")
+    assert "1 live idea(s)" in page.inner_text(".field-live_ideas")
+    assert "1 in the trash" in page.inner_text(".field-trashed_ideas")
+    assert page.locator("text=Set password").count() == 0
+    assert page.locator("input[name=is_staff]").count() == 0
+    assert_fits(page, "user-page")
+
+    page.click("#deactivate-user")
+    page.wait_for_selector("ul.messagelist li.success")
+    assert "Deactivated ada@example.com" in page.inner_text("ul.messagelist")
+    assert page.locator("#reactivate-user").count() == 1
+    creator.refresh_from_db()
+    assert not creator.is_active
+
+    # The trash link leads to the creator's trashed ideas.
+    page.click("#trashed-ideas-link")
+    page.wait_for_url("**trash=trashed**")
+    assert page.locator("#result_list tbody tr").count() == 1
+    assert "Old plan" in page.inner_text("#result_list")
