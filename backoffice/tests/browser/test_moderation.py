@@ -111,3 +111,30 @@ def test_moderator_goes_from_an_idea_to_its_owner_and_deactivates_them(page, liv
     page.wait_for_url("**trash=trashed**")
     assert page.locator("#result_list tbody tr").count() == 1
     assert "Old plan" in page.inner_text("#result_list")
+
+
+def test_reveal_only_where_there_are_notes_and_the_audit_names_the_idea(page, live_server, moderator):
+    creator = UserFactory.create(email="ada@example.com")
+    with_notes = IdeaFactory.create(user=creator, title="Thread: moss gardens", notes="the private plan")
+    without = IdeaFactory.create(user=creator, title="Short: moss in ten seconds", notes="")
+
+    log_in(page, live_server.url, moderator)
+    page.goto(f"{live_server.url}/admin/ideas/idea/{without.pk}/change/")
+    page.wait_for_selector("#id_title")
+    assert page.locator(".reveal-notes-link").count() == 0
+
+    page.goto(f"{live_server.url}/admin/ideas/idea/{with_notes.pk}/change/")
+    page.click(".reveal-notes-link")
+    page.fill("#id_reason", "Case 12: reported for spam")
+    page.click("input[type=submit][value='Reveal notes']")
+    assert page.inner_text("#revealed-notes") == "the private plan"
+    assert_fits(page, "reveal-notes")
+
+    page.click("#user-tools a:text('Audit log')")
+    page.wait_for_selector("#audit-events")
+    first = page.locator("#audit-events tbody tr").first
+    assert "idea: Thread: moss gardens" in first.inner_text()
+    assert first.locator(".cv-owner").inner_text() == "ada@example.com"
+    assert first.locator(".cv-when").inner_text().endswith(" UTC")
+    assert str(with_notes.pk) not in first.inner_text()
+    assert_fits(page, "audit-page")
