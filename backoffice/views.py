@@ -64,11 +64,11 @@ def _token_owners(ids: list[str]) -> dict[str, str]:
     return {str(pk): str(email) for pk, email in tokens}
 
 
-def _actions(before: datetime | None) -> list[AuditEvent]:
+def recent_actions(before: datetime | None, limit: int = PAGE_SIZE) -> list[AuditEvent]:
     entries = LogEntry.objects.select_related("user", "content_type").order_by("-action_time", "-id")
     if before is not None:
         entries = entries.filter(action_time__lt=before)
-    page = list(entries[:PAGE_SIZE])
+    page = list(entries[:limit])
     idea_type = ContentType.objects.get_for_model(Idea)
     token_type = ContentType.objects.get_for_model(PersonalAccessToken)
     ideas = _ideas([e.object_id for e in page if e.content_type_id == idea_type.pk and e.object_id])
@@ -102,11 +102,11 @@ def _actions(before: datetime | None) -> list[AuditEvent]:
     return events
 
 
-def _reveals(before: datetime | None) -> list[AuditEvent]:
+def recent_reveals(before: datetime | None, limit: int = PAGE_SIZE) -> list[AuditEvent]:
     reveals = NoteReveal.objects.order_by("-revealed_at", "-id")
     if before is not None:
         reveals = reveals.filter(revealed_at__lt=before)
-    page = list(reveals[:PAGE_SIZE])
+    page = list(reveals[:limit])
     ideas = _ideas([str(reveal.idea_id) for reveal in page])
     events = []
     for reveal in page:
@@ -148,9 +148,9 @@ class AuditView(View):
         before = parse_datetime(request.GET.get("before", "")) if request.GET.get("before") else None
         events: list[AuditEvent] = []
         if can_actions and kind in ("all", "action"):
-            events += _actions(before)
+            events += recent_actions(before)
         if can_reveals and kind in ("all", "reveal"):
-            events += _reveals(before)
+            events += recent_reveals(before)
         events.sort(key=lambda event: event.at, reverse=True)
         page = events[:PAGE_SIZE]
         context: dict[str, Any] = {

@@ -138,3 +138,23 @@ def test_reveal_only_where_there_are_notes_and_the_audit_names_the_idea(page, li
     assert first.locator(".cv-when").inner_text().endswith(" UTC")
     assert str(with_notes.pk) not in first.inner_text()
     assert_fits(page, "audit-page")
+
+
+def test_dashboard_counts_lead_to_their_lists(page, live_server, moderator):
+    creator = UserFactory.create(email="gone@example.com", is_active=False)
+    IdeaFactory.create_batch(3, user=creator)
+    UserFactory.create_batch(2)
+
+    log_in(page, live_server.url, moderator)
+    assert page.inner_text("#tile-ideas .cv-count") == "3"
+    assert page.inner_text("#tile-deactivated .cv-count") == "1"
+    assert page.inner_text("#counted-at").startswith("Counted at ") and " UTC " in page.inner_text(
+        "#counted-at"
+    )
+    assert page.locator("#recent-reveals").count() == 1 and page.locator("#recent-actions").count() == 1
+    assert_fits(page, "dashboard")
+
+    page.click("#tile-deactivated")
+    page.wait_for_url("**/admin/accounts/user/?is_active__exact=0")
+    assert page.locator("#result_list tbody tr").count() == 1
+    assert "gone@example.com" in page.inner_text("#result_list")
