@@ -95,6 +95,13 @@ class CreatorVaultAdminSite(admin.AdminSite):
         response["Retry-After"] = str(retry_after)
         return response
 
+    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
+        """The moderation dashboard (backoffice/dashboard.py), then every section of the site."""
+        from backoffice.dashboard import dashboard_for  # imports the models: not at site creation
+
+        context = {**(extra_context or {}), "dashboard": dashboard_for(request.user)}
+        return super().index(request, context)
+
     def get_urls(self) -> list[URLResolver | URLPattern]:
         """Django's admin URLs plus the audit page (`admin:audit`)."""
         extra = [path("audit/", self.admin_view(AuditView.as_view(admin_site=self)), name="audit")]

@@ -21,7 +21,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -304,19 +310,15 @@ class IdeaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         )
         return [reveal, *super().get_urls()]
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        """The change page, with a "Reveal notes" link for staff who may."""
-        context = {
-            **(extra_context or {}),
-            "can_reveal_notes": request.user.has_perm(REVEAL_NOTES_PERMISSION),
-        }
-        return super().change_view(request, object_id, form_url, context)
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        """Offer the reveal only for an idea that has notes: revealing nothing records a needless reveal."""
+        idea = context.get("original")
+        context["can_reveal_notes"] = (
+            idea is not None and has_notes(idea) and request.user.has_perm(REVEAL_NOTES_PERMISSION)
+        )
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def reveal_notes_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
         """GET: ask for the moderation case. POST: record the reveal, then show the notes once."""
@@ -329,6 +331,10 @@ class IdeaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         idea = Idea.objects.select_related("user").filter(pk=idea_id).first()
         if idea is None or not self.has_view_permission(request, idea):
             raise Http404("No such idea.")
+        if not has_notes(idea):
+            # Nothing to reveal, so nothing is recorded: a reveal in the audit log means notes were read.
+            self.message_user(request, "This idea has no notes: there is nothing to reveal.", messages.INFO)
+            return HttpResponseRedirect(reverse("admin:ideas_idea_change", args=[idea.pk]))
         context: dict[str, Any] = {
             **self.admin_site.each_context(request),
             "title": f"Reveal notes: {idea.title}",
