@@ -55,8 +55,12 @@ def _has_surrogate(value: Any) -> bool:
     return False
 
 
-def loads(text: str | bytes) -> Any:
-    """Decode `text` (bytes must be UTF-8) strictly; raise `InvalidJSON` (or RecursionError)."""
+def loads(text: str | bytes, *, allow_lone_surrogates: bool = False) -> Any:
+    """Decode `text` (bytes must be UTF-8) strictly; raise `InvalidJSON` (or RecursionError).
+
+    `allow_lone_surrogates` is for a reader that checks or cleans each string itself (a JWT's
+    claims: a display name is cleaned, not refused).
+    """
     if isinstance(text, bytes | bytearray):
         try:
             text = bytes(text).decode("utf-8")
@@ -70,6 +74,8 @@ def loads(text: str | bytes) -> Any:
         # Its message names a position, never the text itself.
         raise InvalidJSON(f"{error.msg} at line {error.lineno} column {error.colno}") from None
     # A decoded pair (\ud83d\ude00) is one valid character; only a lone half survives decoding.
+    if allow_lone_surrogates:
+        return value
     if (_SURROGATE_ESCAPE.search(text) or _SURROGATE.search(text)) and _has_surrogate(value):
         raise InvalidJSON("a string holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not text")
     return value
