@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import json
 import logging
 import re
 from dataclasses import dataclass
@@ -26,6 +25,8 @@ from django.conf import settings
 from accounts import jwks
 from accounts.devkeys import dev_auth_enabled, dev_trusted_key
 from accounts.keys import TrustedKey, UnusableKey, allowed_algorithms, key_from_pem
+from creatorvault import strictjson
+from creatorvault.text import clean_line, has_control_chars
 
 logger = logging.getLogger("accounts.authentication")
 
@@ -33,6 +34,9 @@ REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub")
 # Compact JWS: three base64url segments. Anything else is refused before it reaches a parser.
 COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 MAX_SUB_LENGTH = 255
+# The user id, used in URLs and logs: URL-safe printable ASCII (Better Auth's are 32 letters and
+# digits), not starting with a dot, so no control character, space, slash or `..` gets in.
+SUB_PATTERN = re.compile(rf"[A-Za-z0-9_~:@|+=-][A-Za-z0-9._~:@|+=-]{{0,{MAX_SUB_LENGTH - 1}}}")
 MAX_EMAIL_LENGTH = 254
 MAX_KID_LENGTH = 256
 
@@ -64,6 +68,7 @@ def verify_token(token: str) -> VerifiedToken:
     if algorithm not in key.algorithms:
         raise TokenRejected("Token algorithm does not match its signing key.")
     claims = _decode(token, key, algorithm)
+    _check_payload_is_unambiguous(token)
     return _identity(claims)
 
 
@@ -71,12 +76,28 @@ def _read_header(token: str) -> dict[str, Any]:
     """The token's JOSE header, decoded (not trusted yet)."""
     encoded = token.split(".", 1)[0]
     try:
-        header = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+        header = strictjson.loads(_b64decode(encoded))
     except (ValueError, TypeError, RecursionError):
         raise TokenRejected("Token header is malformed.") from None
     if not isinstance(header, dict):
         raise TokenRejected("Token header is malformed.")
     return header
+
+
+def _b64decode(segment: str) -> bytes:
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def _check_payload_is_unambiguous(token: str) -> None:
+    """Refuse a (signed) payload that repeats a claim (each claim's text is checked later).
+
+    PyJWT's `json.loads` keeps the last of two `sub`s; RFC 8725 §3.9 advises refusing such JSON,
+    since another reader of the same token may pick the first.
+    """
+    try:
+        strictjson.loads(_b64decode(token.split(".")[1]), allow_lone_surrogates=True)
+    except (ValueError, TypeError, RecursionError):
+        raise TokenRejected("Token payload is ambiguous or malformed JSON.") from None
 
 
 def _check_header(header: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -180,12 +201,17 @@ def _identity(claims: dict[str, Any]) -> VerifiedToken:
     if expires_at - issued_at > settings.JWT_MAX_LIFETIME_SECONDS:
         raise TokenRejected("Token lifetime exceeds the allowed maximum.")
     sub = claims["sub"]
-    if not isinstance(sub, str) or not sub.strip() or len(sub) > MAX_SUB_LENGTH:
+    if not isinstance(sub, str) or not SUB_PATTERN.fullmatch(sub):
         raise TokenRejected("Token sub claim is invalid.")
     email = claims.get("email")
     if email is None:
         raise TokenRejected("Token is missing the email claim.")
-    if not isinstance(email, str) or "@" not in email or len(email) > MAX_EMAIL_LENGTH:
+    if (
+        not isinstance(email, str)
+        or "@" not in email
+        or len(email) > MAX_EMAIL_LENGTH
+        or has_control_chars(email)
+    ):
         raise TokenRejected("Token email claim is invalid.")
     name = claims.get("name")
     if name is None:
@@ -195,7 +221,9 @@ def _identity(claims: dict[str, Any]) -> VerifiedToken:
     return VerifiedToken(
         sub=sub,
         email=email.strip(),
-        name=name.strip(),
+        # The display name is the person's choice: cleaned (never refused), so no name can
+        # lock its owner out of every endpoint.
+        name=clean_line(name),
         issued_at=int(issued_at),
         expires_at=int(expires_at),
         claims=claims,

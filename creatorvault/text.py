@@ -42,3 +42,21 @@ def lower_preserving_length(text: str) -> str:
     as they are, so normalising never pushes a valid value over its length limit.
     """
     return "".join(low if len(low := char.lower()) == 1 else char for char in text)
+
+
+_UNRENDERABLE_RE = re.compile(rf"[{CONTROL_CHARS_BUT_NEWLINES}{_SURROGATES}]")
+
+
+def renderable(value: str) -> str:
+    """`value` with lone surrogates and control characters (but newlines) replaced by U+FFFD.
+
+    For text an error message or detail repeats from the input: it can always be encoded.
+    """
+    return _UNRENDERABLE_RE.sub("\ufffd", value)
+
+
+def clean_line(value: str) -> str:
+    """One line of display text from an outside source: controls become spaces, lone surrogates
+    are dropped, surrounding whitespace is trimmed (for claims a person chose, never refused)."""
+    without_surrogates = re.sub(rf"[{_SURROGATES}]", "", value)
+    return re.sub(rf"[{CONTROL_CHARS}]", " ", without_surrogates).strip()

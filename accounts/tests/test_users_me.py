@@ -80,7 +80,9 @@ def test_patch_of_other_fields_is_refused(owner, client_for, body):
     assert (stored.email, stored.name, stored.is_staff) == ("ada@example.com", "Ada Lovelace", False)
 
 
-@pytest.mark.parametrize("name", ["", "   ", "x" * 256, "Ada\x00", "Ada\nKing", None, 42, ["Ada"]])
+@pytest.mark.parametrize(
+    "name", ["", "   ", "x" * 256, "Ada\x00", "Ada\nKing", "\nAda", "Ada\r\n", "\tAda", None, 42, ["Ada"]]
+)
 def test_patch_with_an_invalid_name_is_refused(owner, client_for, name):
     response = client_for(owner).patch(ME, {"name": name}, format="json")
 
@@ -130,5 +132,5 @@ def test_patch_body_schema_is_as_strict_as_the_server(api_client):
     assert body["additionalProperties"] is False
     pattern = re.compile(body["properties"]["name"]["pattern"])
     assert pattern.search("  Ada King ") and pattern.search("x" * 255 + "  ")
-    for refused in ("", "   ", "Ada\x07", "x" * 256):
+    for refused in ("", "   ", "Ada\x07", "x" * 256, "\nAda"):
         assert not pattern.search(refused)

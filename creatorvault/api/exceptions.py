@@ -17,6 +17,7 @@ from rest_framework.views import set_rollback
 from creatorvault.database import is_database_outage
 from creatorvault.envelope import error_body
 from creatorvault.errors import ApplicationError, internal_error_message, summarise
+from creatorvault.text import renderable
 
 logger = logging.getLogger("creatorvault.errors")
 
@@ -40,7 +41,7 @@ def flatten_details(detail: Any, field: str | None = None) -> list[dict[str, Any
     if isinstance(detail, dict):
         out: list[dict[str, Any]] = []
         for key, value in detail.items():
-            name = None if key in ("non_field_errors", "__all__") else str(key)
+            name = None if key in ("non_field_errors", "__all__") else renderable(str(key))
             out.extend(flatten_details(value, f"{field}.{name}" if field and name else field or name))
         return out
     if isinstance(detail, list):
@@ -51,7 +52,7 @@ def flatten_details(detail: Any, field: str | None = None) -> list[dict[str, Any
     return [
         {
             "field": field or "body",
-            "message": str(detail),
+            "message": renderable(str(detail)),
             "type": getattr(detail, "code", None) or "invalid",
         }
     ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
@@ -14,6 +13,7 @@ from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
+from creatorvault import strictjson
 from creatorvault.envelope import success_body
 from creatorvault.errors import PayloadTooLarge
 
@@ -51,7 +51,11 @@ _encoder = JSONEncoder()
 
 
 class BoundedJSONParser(JSONParser):
-    """JSON parser that reads at most `API_MAX_BODY_BYTES` (also without a Content-Length)."""
+    """JSON parser that reads at most `API_MAX_BODY_BYTES` (also without a Content-Length).
+
+    Strict (`creatorvault.strictjson`): lone surrogates, repeated keys and NaN are a 400 here,
+    before any serializer could store or echo them.
+    """
 
     def parse(
         self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
@@ -61,21 +65,13 @@ class BoundedJSONParser(JSONParser):
         if len(raw) > limit:
             raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise exceptions.ParseError("the body is not valid UTF-8.") from exc
-        try:
-            return json.loads(text, parse_constant=_refuse_constant)
-        except ValueError as exc:
-            raise exceptions.ParseError(f"the body is not valid JSON ({exc}).") from exc
-        except RecursionError as exc:
+            return strictjson.loads(raw)
+        except strictjson.InvalidJSON as exc:
+            raise exceptions.ParseError(f"the body is not valid JSON ({exc}).") from None
+        except RecursionError:
             # `[[[[...` a few thousand deep fits well under the size limit and exhausts the
             # decoder's recursion limit: that is a bad body, not a bug.
-            raise exceptions.ParseError("the body nests JSON arrays or objects too deeply.") from exc
-
-
-def _refuse_constant(name: str) -> None:
-    raise ValueError(f"{name} is not valid JSON")
+            raise exceptions.ParseError("the body nests JSON arrays or objects too deeply.") from None
 
 
 class JSONOnlyNegotiation(BaseContentNegotiation):

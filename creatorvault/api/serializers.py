@@ -82,7 +82,13 @@ class TrimmedLineField(StrictCharField):
     default_error_messages = {"control_characters": "Must not contain control characters."}
 
     def to_internal_value(self, data: Any) -> str:
-        """The trimmed text; control characters refused."""
+        """The trimmed text; control characters refused, also where trimming would drop them.
+
+        The published pattern allows only non-control whitespace at the edges, so `"\\nAda"` is
+        refused as the schema says, not quietly trimmed.
+        """
+        if isinstance(data, str) and has_control_chars(data):
+            self.fail("control_characters")
         text = super().to_internal_value(data)
         if has_control_chars(text):
             self.fail("control_characters")

@@ -221,3 +221,51 @@ def test_landing_page_links_docs_admin_and_health(api_client: APIClient) -> None
     html = response.content.decode()
     for link in ('href="/docs"', 'href="/admin/"', 'href="/health"', 'href="/redoc"'):
         assert link in html
+
+
+# Escaped in the body as JSON text: `\ud800` is a lone surrogate once decoded.
+LONE_SURROGATE_BODIES = [
+    rb'{"title": "k", "\ud800": 1}',
+    rb'{"title": "x\udfffy"}',
+    rb'{"title": "k", "tags": ["\ud83d"]}',
+    rb'{"title": "k", "title": "again"}',
+]
+
+
+@pytest.mark.parametrize("raw", LONE_SURROGATE_BODIES)
+def test_lone_surrogates_and_repeated_keys_are_a_renderable_400(
+    api_client: APIClient, test_urls, raw: bytes
+) -> None:
+    response = api_client.post("/test/echo", data=raw, content_type="application/json")
+    body = assert_error(response, 400, "VALIDATION_ERROR")
+    assert "JSON" in body["error"]["message"]
+    response.content.decode("utf-8")  # strict: the answer itself is valid UTF-8
+
+
+def test_a_surrogate_pair_is_one_valid_character(api_client: APIClient, test_urls) -> None:
+    response = api_client.post("/test/echo", data=rb'{"a": "\ud83d\ude00"}', content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["data"] == {"received": {"a": "\N{GRINNING FACE}"}}
+
+
+WRITE_PATHS = [
+    ("post", "/api/v1/ideas"),
+    ("patch", "/api/v1/ideas/{idea}"),
+    ("patch", "/api/v1/ideas/{idea}/stage"),
+    ("post", "/api/v1/ideas/bulk"),
+    ("patch", "/api/v1/users/me"),
+    ("post", "/api/v1/users/me/tokens"),
+    ("post", "/api/v1/tags/rename"),
+    ("post", "/api/v1/{user}/ideas"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), WRITE_PATHS)
+def test_write_paths_answer_400_for_a_lone_surrogate_key(owner, owner_client, make_idea, method, path):
+    idea = make_idea(title="target")
+    url = path.format(idea=idea.pk, user=owner.pk)
+    response = getattr(owner_client, method)(
+        url, data=rb'{"title": "k", "\ud800": 1}', content_type="application/json"
+    )
+    assert response.status_code == 400, (url, response.content)
+    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
