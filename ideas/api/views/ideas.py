@@ -49,8 +49,9 @@ class IdeaListView(IdeasApiView):
         """A page of the caller's ideas."""
         params = parse_idea_list_params(dict(request.query_params.lists()))
         page = idea_list(owner=self.caller, params=params, search_notes=self.notes_visible)
-        shaped = idea_list_shape(page.items, page.pagination, notes_visible=self.notes_visible)
-        return self.list_response(shaped)
+        return self.list_response(
+            idea_list_shape(page.items, page.pagination, notes_visible=self.notes_visible)
+        )
 
     @extend_schema(
         operation_id="createIdea",
