@@ -68,11 +68,24 @@ def test_new_claims_still_reach_the_account(owner, call_me):
     User.objects.filter(pk=owner.pk).update(updated_at=timezone.now() - timedelta(minutes=5))
     assert call_me(mint_test_token(owner)).status_code == 200
 
-    response = call_me(mint_test_token(owner, name="Ada King"))
+    response = call_me(mint_test_token(owner, email="ada.king@example.com"))
 
-    assert response.json()["data"]["name"] == "Ada King"
-    assert User.objects.get(pk=owner.pk).name == "Ada King"
-    assert call_me(mint_test_token(owner, name="Ada King")).json()["data"]["name"] == "Ada King"
+    assert response.json()["data"]["email"] == "ada.king@example.com"
+    assert User.objects.get(pk=owner.pk).email == "ada.king@example.com"
+    again = call_me(mint_test_token(owner, email="ada.king@example.com"))
+    assert again.json()["data"]["email"] == "ada.king@example.com"
+
+
+def test_a_renamed_profile_stays_cached_under_tokens_with_the_old_name(
+    owner, call_me, django_assert_num_queries
+):
+    """The profile's name wins over the claim (accounts.services), so the copy still matches."""
+    assert call_me(mint_test_token(owner)).status_code == 200
+    assert call_me(mint_test_token(owner), "patch", data={"name": "Countess"}).status_code == 200
+    call_me(mint_test_token(owner))
+    with django_assert_num_queries(0):
+        response = call_me(mint_test_token(owner))
+    assert response.json()["data"]["name"] == "Countess"
 
 
 def test_accounts_with_a_password_are_never_cached(call_me, django_assert_num_queries):
