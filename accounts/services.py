@@ -38,8 +38,12 @@ def _clean_email(email: str) -> str:
 
 
 def user_matches_claims(user: User, *, email: str, name: str) -> bool:
-    """Whether `user` already holds what a token's claims say (so syncing would write nothing)."""
-    return user.email == _clean_email(email) and user.name == _clean_name(name)
+    """Whether syncing `user` from these claims would write nothing (`user_sync_from_claims`'s rules).
+
+    The email must be the claim's; the name only matters while the profile has none (a claim only
+    seeds an empty name).
+    """
+    return user.email == _clean_email(email) and (bool(user.name) or user.name == _clean_name(name))
 
 
 def user_sync_from_claims(*, user_id: str, email: str, name: str, issued_at: datetime | None = None) -> User:

@@ -3,8 +3,11 @@ account (deactivation above all) is seen on the very next request."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from accounts.caller_cache import caller_cache_key
 from accounts.models import User
@@ -61,15 +64,28 @@ def test_a_saved_change_is_seen_on_the_next_request(owner, call_me):
 
 
 def test_new_claims_still_reach_the_account(owner, call_me):
+    # The account last changed well before the tokens (claims older than a change never win).
+    User.objects.filter(pk=owner.pk).update(updated_at=timezone.now() - timedelta(minutes=5))
     assert call_me(mint_test_token(owner)).status_code == 200
 
     response = call_me(mint_test_token(owner, email="ada.king@example.com"))
 
     assert response.json()["data"]["email"] == "ada.king@example.com"
     assert User.objects.get(pk=owner.pk).email == "ada.king@example.com"
-    assert call_me(mint_test_token(owner, email="ada.king@example.com")).json()["data"]["email"] == (
-        "ada.king@example.com"
-    )
+    again = call_me(mint_test_token(owner, email="ada.king@example.com"))
+    assert again.json()["data"]["email"] == "ada.king@example.com"
+
+
+def test_a_renamed_profile_stays_cached_under_tokens_with_the_old_name(
+    owner, call_me, django_assert_num_queries
+):
+    """The profile's name wins over the claim (accounts.services), so the copy still matches."""
+    assert call_me(mint_test_token(owner)).status_code == 200
+    assert call_me(mint_test_token(owner), "patch", data={"name": "Countess"}).status_code == 200
+    call_me(mint_test_token(owner))
+    with django_assert_num_queries(0):
+        response = call_me(mint_test_token(owner))
+    assert response.json()["data"]["name"] == "Countess"
 
 
 def test_accounts_with_a_password_are_never_cached(call_me, django_assert_num_queries):
