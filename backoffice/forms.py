@@ -32,6 +32,7 @@ class IdeaAdminForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Idea
         fields = ("user", "title", "stage", "priority", "tags", "due_date")
+        help_texts = {"due_date": "Date and time in UTC."}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

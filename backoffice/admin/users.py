@@ -254,7 +254,8 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description="ideas")
     def live_ideas(self, user: User) -> str:
         """How many live ideas, linking to them."""
-        count = Idea.objects.for_owner(user).count()
+        annotated = getattr(user, "idea_count", None)  # get_queryset counted them already
+        count = annotated if annotated is not None else Idea.objects.for_owner(user).count()
         return format_html(
             '<a href="{}" id="live-ideas-link">{} live idea(s)</a>', self._ideas_url(user), count
         )
