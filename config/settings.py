@@ -7,6 +7,7 @@ secrets are set (see `creatorvault.config_checks`).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import environ
@@ -105,7 +106,8 @@ DB_POOL_MAX_SIZE: int = env.int("DB_POOL_MAX_SIZE", default=10)
 if "DATABASE_URL" in env:
     _db = env.db_url("DATABASE_URL")
     if _db["ENGINE"] in ("django.db.backends.postgresql", "django.db.backends.postgresql_psycopg2"):
-        _db["ENGINE"] = "django.db.backends.postgresql"
+        # Django's backend, with pool-wait metrics and psycopg's own message on a failed connection.
+        _db["ENGINE"] = "creatorvault.postgresql"
         _db["CONN_MAX_AGE"] = 0  # the pool owns connection lifetime
         _db.setdefault("OPTIONS", {})
         _db["OPTIONS"].update(
@@ -134,14 +136,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache --------------------------------------------------------------------------------------
 # REDIS_URL makes Redis the shared cache: rate-limit counters and the JWKS key set are then shared
 # by every gunicorn worker. Without it a per-process memory cache is used (fine for one process).
+# A frozen Redis (accepting, never answering) costs a socket timeout per operation: timeouts are
+# short, and a circuit breaker (creatorvault.cache) then skips Redis for REDIS_BREAKER_SECONDS.
 REDIS_URL: str = env.str("REDIS_URL", default="")
+REDIS_SOCKET_TIMEOUT: float = env.float("REDIS_SOCKET_TIMEOUT", default=0.25)
+REDIS_BREAKER_SECONDS: float = env.float("REDIS_BREAKER_SECONDS", default=10.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "creatorvault.cache.CircuitBreakerRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cv",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
@@ -345,6 +354,11 @@ USE_TZ = True
 # Every rendered time carries its zone ("2026-12-02 07:12 UTC"): backoffice/formats/en/formats.py.
 FORMAT_MODULE_PATH = ["backoffice.formats"]
 
+# --- Metrics ------------------------------------------------------------------------------------
+# /metrics answers only a scraper presenting `Authorization: Bearer <METRICS_TOKEN>`; unset, it is
+# closed (404). gunicorn.conf.py keeps the per-worker files in PROMETHEUS_MULTIPROC_DIR.
+METRICS_TOKEN: str = env.str("METRICS_TOKEN", default="")
+
 # --- Logging ------------------------------------------------------------------------------------
 LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
@@ -364,6 +378,20 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's default configuration gives `django` a plain-text handler under DEBUG: naming
+        # the logger here drops it, so its records reach the root's JSON handler like the rest.
+        "django": {"level": LOG_LEVEL, "propagate": True},
+        # uvicorn's loggers under `make run` (uvicorn set plain-text handlers before Django started;
+        # under gunicorn they are wired to gunicorn's JSON handlers instead, see gunicorn.conf.py).
+        **(
+            {}
+            if "gunicorn" in sys.argv[0]
+            else {
+                "uvicorn": {"level": "INFO", "propagate": True},
+                "uvicorn.error": {"level": "INFO", "propagate": True},
+                "uvicorn.access": {"level": "INFO", "propagate": True, "filters": ["strip_query_string"]},
+            }
+        ),
         # The request middleware writes the one line per request; Django's own duplicates it.
         "django.request": {"level": "CRITICAL", "propagate": True},
         # runserver's request lines carry the query string, i.e. search terms: strip it.

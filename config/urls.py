@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from creatorvault import health
+from creatorvault import health, metrics
 from creatorvault.api.openapi import DocsView, RedocView, SchemaView
 from creatorvault.views import index
 
@@ -13,6 +13,7 @@ urlpatterns = [
     re_path(r"^health/?$", health.health, name="health"),
     re_path(r"^health/db/?$", health.health_db, name="health-db"),
     re_path(r"^health/ready/?$", health.health_ready, name="health-ready"),
+    re_path(r"^metrics/?$", metrics.metrics_view, name="metrics"),
     re_path(r"^api/schema/?$", SchemaView.as_view(), name="schema"),
     re_path(r"^docs/?$", DocsView.as_view(url_name="schema"), name="docs"),
     re_path(r"^redoc/?$", RedocView.as_view(url_name="schema"), name="redoc"),

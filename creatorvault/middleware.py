@@ -12,7 +12,14 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import empty
 
-from creatorvault.context import request_id_from_header, request_id_var, user_id_var
+from creatorvault import metrics
+from creatorvault.context import (
+    request_id_from_header,
+    request_id_var,
+    trace_id_from_traceparent,
+    trace_id_var,
+    user_id_var,
+)
 from creatorvault.database import is_database_outage
 from creatorvault.envelope import error_response
 from creatorvault.errors import internal_error_message
@@ -39,21 +46,32 @@ class RequestContextMiddleware:
         request.request_id = request_id  # type: ignore[attr-defined]
         request_token = request_id_var.set(request_id)
         user_token = user_id_var.set(None)
+        trace_token = trace_id_var.set(trace_id_from_traceparent(request.headers.get("traceparent")))
         started = time.perf_counter()
+        metrics.HTTP_IN_FLIGHT.inc()
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
             self._log(request, response, started)
+            metrics.observe_request(
+                route=metrics.route_template(request),
+                method=request.method or "",
+                status=response.status_code,
+                seconds=time.perf_counter() - started,
+            )
             return response
         finally:
+            metrics.HTTP_IN_FLIGHT.dec()
             request_id_var.reset(request_token)
             user_id_var.reset(user_token)
+            trace_id_var.reset(trace_token)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         """Render exceptions of non-DRF views (DRF views have their own handler)."""
         if isinstance(exception, Http404 | PermissionDenied | SuspiciousOperation):
             return None  # Django's own handlers (handler404, 403, 400) answer these
         if is_database_outage(exception):
+            metrics.count_database_error("outage")
             error_logger.error("database unavailable", exc_info=exception)
             return error_response(503, "DATABASE_ERROR", "The database is unavailable.")
         error_logger.error("unhandled exception", exc_info=exception)

@@ -385,8 +385,9 @@ HEALTH_OPERATIONS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "/health/ready": (
         "getHealthReady",
         "Ready to serve: the database answers and every migration is applied "
-        "(503 `DATABASE_ERROR` otherwise).",
-        {"status": "ready", "database": "ok", "migrations": "applied"},
+        "(503 `DATABASE_ERROR` otherwise). `cache` is `degraded` while Redis fails (the service "
+        "still serves: rate limits fail open), which never fails this probe.",
+        {"status": "ready", "database": "ok", "migrations": "applied", "cache": "ok"},
     ),
 }
 
