@@ -87,8 +87,8 @@ def breaker_for(servers: list[str]) -> CircuitBreaker:
         return _breakers.setdefault(key, CircuitBreaker())
 
 
-_OPERATIONS = ("add", "get", "set", "touch", "delete", "get_many", "has_key", "incr", "set_many")
-_OPERATIONS += ("delete_many", "clear")
+_OPERATIONS: tuple[str, ...] = ("add", "get", "set", "touch", "delete", "get_many", "has_key", "incr")
+_OPERATIONS += ("set_many", "delete_many", "clear")
 
 
 T = TypeVar("T")
@@ -150,4 +150,4 @@ class CircuitBreakerRedisCache(RedisCache):
     @property
     def breaker(self) -> CircuitBreaker:
         """This process's breaker for this cache's servers."""
-        return breaker_for(self._servers)
+        return breaker_for(self._servers)  # type: ignore[attr-defined]  # set by RedisCache

@@ -87,7 +87,5 @@ def health_ready(request: HttpRequest) -> JsonResponse:
             503, "DATABASE_ERROR", f"Not ready: {pending} database migration(s) are not applied."
         )
     return JsonResponse(
-        success_body(
-            {"status": "ready", "database": "ok", "migrations": "applied", "cache": _cache_status()}
-        )
+        success_body({"status": "ready", "database": "ok", "migrations": "applied", "cache": _cache_status()})
     )
