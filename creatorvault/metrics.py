@@ -19,6 +19,9 @@ from __future__ import annotations
 import hmac
 import os
 import re
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -197,3 +200,39 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
     return HttpResponse(generate_latest(_registry()), content_type=CONTENT_TYPE_LATEST)
+
+
+# --- ASGI apps outside Django (the MCP endpoint) ------------------------------------------------
+ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]
+
+
+def instrument_asgi(app: ASGIApp, *, route_of: Callable[[str], str]) -> ASGIApp:
+    """Count the HTTP requests `app` answers like Django's (same series); `route_of(path)` names
+    the route template from a fixed set. Lifespan and other scopes pass straight through."""
+
+    async def instrumented(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # unless the app starts a response
+
+        async def send_and_watch(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        HTTP_IN_FLIGHT.inc()
+        try:
+            await app(scope, receive, send_and_watch)
+        finally:
+            HTTP_IN_FLIGHT.dec()
+            observe_request(
+                route=route_of(scope["path"]),
+                method=scope.get("method", ""),
+                status=status,
+                seconds=time.perf_counter() - started,
+            )
+
+    return instrumented
