@@ -16,7 +16,7 @@ CONTRACT_DIR := tests/contract
 CONTRACT_STAMP := $(CONTRACT_DIR)/node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install node-deps run serve migrate test lint format lock bench check-deploy schema contract clean
+.PHONY: help install node-deps run migrate test lint format lock bench check-deploy schema contract clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -72,7 +72,12 @@ lock: ## Regenerate requirements.lock and requirements-dev.lock (hashed) from py
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
 
+# The checklist is about settings: it runs on an empty throwaway database (STATE_DIR in a temporary
+# folder, no DATABASE_URL), so local data (e.g. after seed_demo, sealed under the development key)
+# cannot fail it against the random key below.
 check-deploy: $(STAMP) ## Django's deployment checklist under production-like settings
+	@state=$$(mktemp -d) && trap 'rm -rf "$$state"' EXIT && \
+	env -u DATABASE_URL STATE_DIR="$$state" \
 	DEBUG=False SECRET_KEY=check-deploy-$$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n') \
 	ALLOWED_HOSTS=api.example.com BETTER_AUTH_URL=https://auth.example.com \
 	ENCRYPTION_KEYS=$${ENCRYPTION_KEYS:-check:$$($(BIN)/python -c 'import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())')} \

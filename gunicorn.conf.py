@@ -12,9 +12,13 @@ the MCP endpoint), so the access log is off by default; GUNICORN_ACCESS_LOG=- ad
 own access lines (query strings stripped: they carry search terms). The error log is JSON too.
 """
 
+import logging
 import multiprocessing
 import os
 import sys
+import tempfile
+from pathlib import Path
+from typing import Any
 
 # The application gunicorn serves when the command line names none.
 wsgi_app = "config.asgi:application"
@@ -46,25 +50,21 @@ proxy_allow_ips = forwarded_allow_ips
 preload_app = False
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - heartbeat files, not data
 
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
-access_log_format = (
-    '{"timestamp": "%(t)s", "level": "INFO", "message": "access", "service": "creatorvault-api", '
-    '"request_id": "%({x-request-id}o)s", "method": "%(m)s", "path": "%(U)s", "status": %(s)s, '
-    '"duration_ms": %(M)s, "bytes": "%(B)s", "remote_addr": "%(h)s"}'
-)
+# --- Logging: one JSON object per line from the master, the workers and the access log ----------
+# Every logger gunicorn and its uvicorn workers use (gunicorn.error, gunicorn.access, which
+# uvicorn.error and uvicorn.access are wired to) goes through the application's JSON formatter
+# (creatorvault.logging.JSONFormatter): client-controlled text is escaped, access lines carry
+# method/path/status as fields, timestamps are RFC 3339 UTC with milliseconds.
+# GUNICORN_ACCESS_LOG (any non-empty value, e.g. `-`) adds the server's access lines on stdout.
+accesslog = None  # the access logger's handler is set in logconfig_dict below
+_access_log_on = bool(os.environ.get("GUNICORN_ACCESS_LOG"))
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"strip_query_string": {"()": "creatorvault.logging.StripQueryStringFilter"}},
-    "formatters": {
-        "json": {
-            "format": '{"timestamp": "%(asctime)s", "level": "%(levelname)s", "logger": "%(name)s", '
-            '"message": "%(message)s", "service": "creatorvault-api"}',
-            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
-        }
-    },
+    "formatters": {"json": {"()": "creatorvault.logging.JSONFormatter"}},
     "handlers": {
         "error_console": {
             "class": "logging.StreamHandler",
@@ -78,19 +78,64 @@ logconfig_dict = {
             "filters": ["strip_query_string"],
         },
     },
+    "root": {"handlers": ["error_console"], "level": loglevel.upper()},
     "loggers": {
         "gunicorn.error": {"handlers": ["error_console"], "level": loglevel.upper(), "propagate": False},
-        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {
+            "handlers": ["console"] if _access_log_on else [],
+            "level": "INFO" if _access_log_on else "WARNING",
+            "propagate": False,
+        },
     },
 }
 
 
-def post_worker_init(worker: object) -> None:
-    """Refuse to serve when stored notes use a key id ENCRYPTION_KEYS lacks (ideas.checks).
+# --- Metrics: prometheus-client's multiprocess mode ------------------------------------------
+# Each worker writes its values to files in PROMETHEUS_MULTIPROC_DIR; /metrics sums them. The
+# directory is set here, in the master, before any worker imports prometheus_client, emptied at
+# start (values of a previous run must not be added in), and a dead worker's live gauges are
+# dropped (`child_exit`); its counters stay, so totals survive worker restarts.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
+        prefix="creatorvault-metrics-",
+        dir=worker_tmp_dir,  # /dev/shm where there is one (memory)
+    )
 
-    Raising here fails the worker's boot, and gunicorn then stops with the message in its log,
-    instead of answering 500 for every idea later. Runs once per worker: one indexed query.
+
+def _empty_metrics_dir() -> None:
+    directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A worker exited: drop its live gauges (in-flight requests) from the sums."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+# --- Fail loudly: one check in the master, before any worker is forked -----------------------
+def on_starting(server: Any) -> None:
+    """Refuse to start, with exit status 1 and one JSON log line, when the service cannot serve.
+
+    Incomplete production settings, a database that refuses us, or sealing keys that do not cover
+    the stored notes (creatorvault.startup) stop the master here, once, instead of every worker
+    failing at boot and being respawned in a loop while the container looks alive.
     """
-    from ideas.checks import ensure_sealed_data_readable
+    logging.captureWarnings(True)  # Python warnings become JSON lines too, not plain stderr text
+    _empty_metrics_dir()
+    from creatorvault.startup import startup_problems
 
-    ensure_sealed_data_readable()
+    problems = startup_problems()
+    if problems:
+        server.log.critical(
+            "CreatorVault refuses to start: " + " ".join(problems), extra={"problems": problems}
+        )
+        sys.exit(1)
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """Warnings in the worker go through logging (JSON) too."""
+    logging.captureWarnings(True)

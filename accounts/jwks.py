@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from accounts.keys import TrustedKey, UnusableKey, key_from_jwk
+from creatorvault import metrics
 
 logger = logging.getLogger("accounts.jwks")
 
@@ -183,11 +184,16 @@ def refresh(url: str) -> KeySet:
 
     Raises JWKSFetchError; the previously cached key set is left untouched in that case.
     """
-    document = fetch_jwks(url, timeout=float(settings.JWKS_FETCH_TIMEOUT_SECONDS))
-    keyset = parse_jwks(document, fetched_at=time.time())
-    if not keyset.keys:
-        # An empty or wholly unusable set would lock everyone out: keep the last good one.
-        raise JWKSFetchError("the JWKS document holds no usable key: " + "; ".join(keyset.skipped))
+    try:
+        document = fetch_jwks(url, timeout=float(settings.JWKS_FETCH_TIMEOUT_SECONDS))
+        keyset = parse_jwks(document, fetched_at=time.time())
+        if not keyset.keys:
+            # An empty or wholly unusable set would lock everyone out: keep the last good one.
+            raise JWKSFetchError("the JWKS document holds no usable key: " + "; ".join(keyset.skipped))
+    except JWKSFetchError:
+        metrics.count_jwks_fetch(ok=False)
+        raise
+    metrics.count_jwks_fetch(ok=True)
     for reason in keyset.skipped:
         logger.warning("JWKS key skipped: %s", reason)
     entry = {"document": document, "fetched_at": keyset.fetched_at, "digest": keyset.digest}

@@ -15,14 +15,21 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_application = get_asgi_application()
 
 # Imported after Django is set up: the MCP app uses the models.
-from assistant.mcp.http import build_app, serves_path  # noqa: E402
+from assistant.mcp.http import MCP_PATH, METADATA_PATH, build_app, serves_path  # noqa: E402
+from creatorvault.metrics import instrument_asgi  # noqa: E402
 
 mcp_application = build_app()
+# Its requests counted in /metrics like Django's routes (the MCP app is outside Django's middleware).
+mcp_counted = instrument_asgi(
+    mcp_application, route_of=lambda path: METADATA_PATH if path.startswith(METADATA_PATH) else MCP_PATH
+)
 
 
 async def application(scope: Any, receive: Any, send: Any) -> None:
     """Route one ASGI connection: lifespan and the MCP paths to the MCP app, the rest to Django."""
-    if scope["type"] == "lifespan" or (scope["type"] == "http" and serves_path(scope["path"])):
+    if scope["type"] == "lifespan":
         await mcp_application(scope, receive, send)
+    elif scope["type"] == "http" and serves_path(scope["path"]):
+        await mcp_counted(scope, receive, send)
     else:
         await django_application(scope, receive, send)

@@ -7,9 +7,11 @@ secrets are set (see `creatorvault.config_checks`).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import environ
+from csp import constants as _csp_constants
 
 from creatorvault.config_checks import ensure_production_ready
 
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "corsheaders",
+    "csp",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -60,11 +63,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Request id and the log line; writes no response of its own.
     "creatorvault.middleware.RequestContextMiddleware",
+    # Compresses large JSON answers (errors and CORS headers included) on the way out.
+    "creatorvault.middleware.LargeJSONGzipMiddleware",
     # CORS is the outermost layer that writes a response: every answer below it (413, 429, 500,
     # 503 included) carries the CORS headers, so a browser page can read the error.
     "corsheaders.middleware.CorsMiddleware",
     "creatorvault.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,7 +111,8 @@ DB_POOL_MAX_SIZE: int = env.int("DB_POOL_MAX_SIZE", default=10)
 if "DATABASE_URL" in env:
     _db = env.db_url("DATABASE_URL")
     if _db["ENGINE"] in ("django.db.backends.postgresql", "django.db.backends.postgresql_psycopg2"):
-        _db["ENGINE"] = "django.db.backends.postgresql"
+        # Django's backend, with pool-wait metrics and psycopg's own message on a failed connection.
+        _db["ENGINE"] = "creatorvault.postgresql"
         _db["CONN_MAX_AGE"] = 0  # the pool owns connection lifetime
         _db.setdefault("OPTIONS", {})
         _db["OPTIONS"].update(
@@ -134,14 +141,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache --------------------------------------------------------------------------------------
 # REDIS_URL makes Redis the shared cache: rate-limit counters and the JWKS key set are then shared
 # by every gunicorn worker. Without it a per-process memory cache is used (fine for one process).
+# A frozen Redis (accepting, never answering) costs a socket timeout per operation: timeouts are
+# short, and a circuit breaker (creatorvault.cache) then skips Redis for REDIS_BREAKER_SECONDS.
 REDIS_URL: str = env.str("REDIS_URL", default="")
+REDIS_SOCKET_TIMEOUT: float = env.float("REDIS_SOCKET_TIMEOUT", default=0.25)
+REDIS_BREAKER_SECONDS: float = env.float("REDIS_BREAKER_SECONDS", default=10.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "creatorvault.cache.CircuitBreakerRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cv",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
@@ -222,6 +236,8 @@ REST_FRAMEWORK = {
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
 }
+# JSON responses of at least this many bytes are gzipped for clients that accept it.
+GZIP_MIN_BYTES: int = env.int("GZIP_MIN_BYTES", default=16_384)
 # Bodies above this many bytes are refused with 413 PAYLOAD_TOO_LARGE.
 API_MAX_BODY_BYTES: int = env.int("API_MAX_BODY_BYTES", default=262_144)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
@@ -241,7 +257,19 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No request leaves our origin: no online validator badge, system fonts for ReDoc (its default
+    # fonts come from Google; templates/drf_spectacular/redoc.html drops that link).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, -apple-system, 'Segoe UI', sans-serif",
+                "headings": {"fontFamily": "system-ui, -apple-system, 'Segoe UI', sans-serif"},
+                "code": {"fontFamily": "ui-monospace, 'SFMono-Regular', Menlo, monospace"},
+            }
+        }
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
@@ -311,6 +339,24 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp) on every Django response: the admin, the docs and the
+# landing page load only our own assets. Inline scripts need the per-response nonce (the docs'
+# templates carry it); inline styles are allowed because Swagger UI and ReDoc set style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", _csp_constants.NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 if not DEBUG:
     # TLS terminates at the proxy in front of gunicorn, which sets X-Forwarded-Proto.
@@ -345,6 +391,11 @@ USE_TZ = True
 # Every rendered time carries its zone ("2026-12-02 07:12 UTC"): backoffice/formats/en/formats.py.
 FORMAT_MODULE_PATH = ["backoffice.formats"]
 
+# --- Metrics ------------------------------------------------------------------------------------
+# /metrics answers only a scraper presenting `Authorization: Bearer <METRICS_TOKEN>`; unset, it is
+# closed (404). gunicorn.conf.py keeps the per-worker files in PROMETHEUS_MULTIPROC_DIR.
+METRICS_TOKEN: str = env.str("METRICS_TOKEN", default="")
+
 # --- Logging ------------------------------------------------------------------------------------
 LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
@@ -364,6 +415,20 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's default configuration gives `django` a plain-text handler under DEBUG: naming
+        # the logger here drops it, so its records reach the root's JSON handler like the rest.
+        "django": {"level": LOG_LEVEL, "propagate": True},
+        # uvicorn's loggers under `make run` (uvicorn set plain-text handlers before Django started;
+        # under gunicorn they are wired to gunicorn's JSON handlers instead, see gunicorn.conf.py).
+        **(
+            {}
+            if "gunicorn" in sys.argv[0]
+            else {
+                "uvicorn": {"level": "INFO", "propagate": True},
+                "uvicorn.error": {"level": "INFO", "propagate": True},
+                "uvicorn.access": {"level": "INFO", "propagate": True, "filters": ["strip_query_string"]},
+            }
+        ),
         # The request middleware writes the one line per request; Django's own duplicates it.
         "django.request": {"level": "CRITICAL", "propagate": True},
         # runserver's request lines carry the query string, i.e. search terms: strip it.

@@ -53,12 +53,21 @@ def value_problems(settings: dict[str, Any]) -> list[str]:
     return problems
 
 
+class RefusedToStart(SystemExit):
+    """The settings are unusable: exit status 1 with the message; `problems` lists each one."""
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
 def ensure_production_ready(settings: dict[str, Any]) -> None:
     """Exit with a clear message when settings are invalid or production settings incomplete."""
     problems = value_problems(settings) + production_problems(settings)
     if problems:
         mode = "" if settings.get("DEBUG") else " with DEBUG=False"
         lines = "\n".join(f"  - {problem}" for problem in problems)
-        raise SystemExit(
-            f"CreatorVault refuses to start{mode}:\n{lines}\nSee .env.example for every setting."
+        raise RefusedToStart(
+            f"CreatorVault refuses to start{mode}:\n{lines}\nSee .env.example for every setting.",
+            problems,
         )

@@ -8,9 +8,27 @@ from contextvars import ContextVar
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 user_id_var: ContextVar[str | None] = ContextVar("user_id", default=None)
+trace_id_var: ContextVar[str | None] = ContextVar("trace_id", default=None)
 
 # A caller's X-Request-ID is kept only when it is short and plain, so it cannot inject into logs.
 SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+
+# W3C Trace Context: version-traceid-parentid-flags, lower-case hex (https://www.w3.org/TR/trace-context/).
+TRACEPARENT = re.compile(r"^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(?:-.*)?$")
+INVALID_TRACE_ID = "0" * 32
+
+
+def trace_id_from_traceparent(value: str | None) -> str | None:
+    """The trace id of a well-formed W3C `traceparent` header, else None (never the raw text)."""
+    if not value or len(value) > 512:
+        return None
+    match = TRACEPARENT.fullmatch(value.strip())
+    if match is None or match.group(1) == "ff" or match.group(2) == INVALID_TRACE_ID:
+        return None
+    if match.group(1) == "00" and len(value.strip()) != 55:
+        return None  # version 00 has no trailing fields
+    return match.group(2)
 
 
 def new_request_id() -> str:

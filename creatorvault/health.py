@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
@@ -29,6 +30,24 @@ def _pending_migrations() -> int:
     executor = MigrationExecutor(connection)
     targets = executor.loader.graph.leaf_nodes()
     return len(executor.migration_plan(targets))
+
+
+def _cache_status() -> str:
+    """`ok`, or `degraded` when the cache (Redis) fails or its circuit breaker is open.
+
+    The service still serves without its cache (rate limits fail open), so this never fails a
+    probe; it tells operators. Bounded: one operation under the short socket timeout, or none
+    while the breaker is open.
+    """
+    breaker = getattr(cache, "breaker", None)
+    if breaker is not None and breaker.is_open:
+        return "degraded"
+    try:
+        cache.get("health:probe")
+    except Exception as exc:  # noqa: BLE001 - any cache failure is "degraded" for a probe
+        logger.warning("health check: cache unavailable (%s)", type(exc).__name__)
+        return "degraded"
+    return "ok"
 
 
 def _database_down(exc: Exception) -> JsonResponse:
@@ -67,4 +86,6 @@ def health_ready(request: HttpRequest) -> JsonResponse:
         return error_response(
             503, "DATABASE_ERROR", f"Not ready: {pending} database migration(s) are not applied."
         )
-    return JsonResponse(success_body({"status": "ready", "database": "ok", "migrations": "applied"}))
+    return JsonResponse(
+        success_body({"status": "ready", "database": "ok", "migrations": "applied", "cache": _cache_status()})
+    )

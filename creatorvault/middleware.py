@@ -9,10 +9,18 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 from django.utils.functional import empty
 
-from creatorvault.context import request_id_from_header, request_id_var, user_id_var
+from creatorvault import metrics
+from creatorvault.context import (
+    request_id_from_header,
+    request_id_var,
+    trace_id_from_traceparent,
+    trace_id_var,
+    user_id_var,
+)
 from creatorvault.database import is_database_outage
 from creatorvault.envelope import error_response
 from creatorvault.errors import internal_error_message
@@ -39,21 +47,32 @@ class RequestContextMiddleware:
         request.request_id = request_id  # type: ignore[attr-defined]
         request_token = request_id_var.set(request_id)
         user_token = user_id_var.set(None)
+        trace_token = trace_id_var.set(trace_id_from_traceparent(request.headers.get("traceparent")))
         started = time.perf_counter()
+        metrics.HTTP_IN_FLIGHT.inc()
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
             self._log(request, response, started)
+            metrics.observe_request(
+                route=metrics.route_template(request),
+                method=request.method or "",
+                status=response.status_code,
+                seconds=time.perf_counter() - started,
+            )
             return response
         finally:
+            metrics.HTTP_IN_FLIGHT.dec()
             request_id_var.reset(request_token)
             user_id_var.reset(user_token)
+            trace_id_var.reset(trace_token)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         """Render exceptions of non-DRF views (DRF views have their own handler)."""
         if isinstance(exception, Http404 | PermissionDenied | SuspiciousOperation):
             return None  # Django's own handlers (handler404, 403, 400) answer these
         if is_database_outage(exception):
+            metrics.count_database_error("outage")
             error_logger.error("database unavailable", exc_info=exception)
             return error_response(503, "DATABASE_ERROR", "The database is unavailable.")
         error_logger.error("unhandled exception", exc_info=exception)
@@ -109,3 +128,29 @@ class BodySizeLimitMiddleware:
         if length > limit:
             return error_response(413, "PAYLOAD_TOO_LARGE", f"The request body is larger than {limit} bytes.")
         return None
+
+
+class LargeJSONGzipMiddleware(GZipMiddleware):
+    """Gzip JSON (and OpenAPI) responses of at least `GZIP_MIN_BYTES`, for clients that accept it.
+
+    Measured on the OpenAPI document: 650 KiB of JSON become 31 KiB (27 ms to compress), about
+    0.5 s less on a 10 Mbit/s link. Only documents built for machines are compressed, never HTML:
+    admin pages carry a CSRF token beside text an attacker may influence (BREACH); API responses
+    are read with a bearer token that no other site can make a browser send. Streams (chat, MCP)
+    are left alone.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        content_type = response.get("Content-Type", "").split(";")[0].strip()
+        if (
+            not isinstance(response, HttpResponse)
+            or content_type not in GZIP_CONTENT_TYPES
+            or len(response.content) < settings.GZIP_MIN_BYTES
+        ):
+            return response
+        return super().process_response(request, response)
+
+
+GZIP_CONTENT_TYPES = frozenset(
+    {"application/json", "application/vnd.oai.openapi", "application/vnd.oai.openapi+json"}
+)

@@ -26,6 +26,8 @@ from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest
 
+from creatorvault import metrics
+from creatorvault.cache import through_breaker
 from creatorvault.errors import RateLimitExceeded
 
 logger = logging.getLogger("creatorvault.ratelimit")
@@ -134,7 +136,8 @@ def count(
     if redis_script is not None:
         script, serializer = redis_script
         keys = [key] if also_get is None else [key, cache.make_key(also_get)]
-        reply = script(keys=keys, args=[period + 1, "1" if increment else "0"])
+        args = [period + 1, "1" if increment else "0"]
+        reply = through_breaker(cache, lambda: script(keys=keys, args=args))
         hits = int(reply[0])
         if also_get is not None and len(reply) > 1 and reply[1] is not None:
             extra = serializer.loads(reply[1])
@@ -205,6 +208,7 @@ def enforce_api_rate_limit(request: HttpRequest, *, user_id: str | None) -> None
         setattr(request, USAGE_ATTRIBUTE, usage)
     if usage is not None and usage.exceeded:
         retry_after = usage.reset
+        metrics.count_rate_limit_refusal(group)
         logger.info(
             "rate limit exceeded", extra={"limit_group": group, "window_end": int(time.time()) + retry_after}
         )

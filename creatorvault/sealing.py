@@ -47,6 +47,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from creatorvault import metrics
 from creatorvault.state import create_private_file_once
 
 FORMAT_VERSION = "v1"
@@ -209,6 +210,14 @@ def associated_data(purpose: bytes, *parts: object) -> bytes:
 
 def seal(plaintext: str, *, aad: bytes, key_id: str | None = None) -> str:
     """Seal `plaintext`, bound to `aad`, under the current key (or `key_id`); returns the stored value."""
+    try:
+        return _seal(plaintext, aad=aad, key_id=key_id)
+    except SealError:
+        metrics.count_sealing_failure("seal")
+        raise
+
+
+def _seal(plaintext: str, *, aad: bytes, key_id: str | None) -> str:
     ring = key_ring()
     key_id = key_id or ring.current_id
     try:
@@ -231,6 +240,14 @@ def sealed_key_id(value: str) -> str:
 
 def unseal(value: str, *, aad: bytes) -> str:
     """Open a stored value sealed with this associated data; raise a `SealError` otherwise."""
+    try:
+        return _unseal(value, aad=aad)
+    except SealError:
+        metrics.count_sealing_failure("unseal")
+        raise
+
+
+def _unseal(value: str, *, aad: bytes) -> str:
     key_id = sealed_key_id(value)
     secret = key_ring().keys.get(key_id)
     if secret is None:

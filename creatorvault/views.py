@@ -48,6 +48,16 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonR
     return error_response(404, "NOT_FOUND", f"No endpoint at {request.path}.")
 
 
+@csrf_exempt
+def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """The last API route: any unknown `/api/...` path, any method, is the NOT_FOUND envelope.
+
+    `handler404` alone is not enough: with DEBUG on Django answers an unmatched path with its HTML
+    debug page, and an API client must get the same JSON in every mode.
+    """
+    return not_found(request)
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     """`handler403`."""
     return error_response(403, "FORBIDDEN", "You do not have permission to do this.")

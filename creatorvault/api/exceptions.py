@@ -14,6 +14,7 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from creatorvault import metrics
 from creatorvault.database import is_database_outage
 from creatorvault.envelope import error_body
 from creatorvault.errors import ApplicationError, internal_error_message, summarise
@@ -110,6 +111,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         wait = int(getattr(exc, "wait", None) or 60)
         return _render(429, "RATE_LIMIT_EXCEEDED", "Too many requests.", headers={"Retry-After": str(wait)})
     if is_database_outage(exc):
+        metrics.count_database_error("outage")
         logger.error("database unavailable", exc_info=exc)
         return _render(503, "DATABASE_ERROR", "The database is unavailable. Try again shortly.")
     if isinstance(exc, DataError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -245,7 +246,11 @@ class DocsView(EnvelopedErrorsMixin, SpectacularSwaggerView):
 
 
 class RedocView(EnvelopedErrorsMixin, SpectacularRedocView):
-    """`/redoc`: ReDoc, served from the sidecar's bundled assets."""
+    """`/redoc`: ReDoc, from the sidecar's bundle without its third-party logo (docs_assets)."""
+
+    @staticmethod
+    def _redoc_standalone() -> str:
+        return reverse("redoc-bundle")
 
 
 def _wrap_success(schema: dict[str, Any]) -> dict[str, Any]:
@@ -385,8 +390,9 @@ HEALTH_OPERATIONS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "/health/ready": (
         "getHealthReady",
         "Ready to serve: the database answers and every migration is applied "
-        "(503 `DATABASE_ERROR` otherwise).",
-        {"status": "ready", "database": "ok", "migrations": "applied"},
+        "(503 `DATABASE_ERROR` otherwise). `cache` is `degraded` while Redis fails (the service "
+        "still serves: rate limits fail open), which never fails this probe.",
+        {"status": "ready", "database": "ok", "migrations": "applied", "cache": "ok"},
     ),
 }
 

@@ -55,7 +55,12 @@ def test_health_endpoints_up(api_client: APIClient) -> None:
     assert db.json()["data"]["database"] == "ok"
     ready = api_client.get("/health/ready")
     assert ready.status_code == 200
-    assert ready.json()["data"] == {"status": "ready", "database": "ok", "migrations": "applied"}
+    assert ready.json()["data"] == {
+        "status": "ready",
+        "database": "ok",
+        "migrations": "applied",
+        "cache": "ok",
+    }
 
 
 @pytest.mark.django_db

@@ -1,0 +1,153 @@
+"""The Redis cache as a dependency that can hang: short timeouts and a circuit breaker.
+
+Redis holds the rate-limit counters and the JWKS copy; every caller already serves on when the
+cache fails (rate limits fail open, the JWKS falls back to the worker's own copy). A Redis that is
+*down* fails fast (connection refused). One that is *frozen* (accepting connections, never
+answering) costs a full socket timeout per operation, on every request, for as long as it lasts.
+
+`CircuitBreakerRedisCache` is Django's `RedisCache` with a per-process breaker in front of every
+operation: after a connection error or timeout the breaker opens for `REDIS_BREAKER_SECONDS`,
+during which operations fail at once (`CacheUnavailable`, a redis `ConnectionError`, so callers'
+existing handling applies) without touching the network; then one operation is let through as a
+trial, and its outcome closes or reopens the breaker. A frozen Redis so costs each worker one
+timeout per interval, not one per request. Failures and skipped operations are counted
+(`creatorvault_cache_errors_total{kind="error"|"breaker_open"}`).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from creatorvault import metrics
+
+logger = logging.getLogger("creatorvault.cache")
+
+
+class CacheUnavailable(RedisConnectionError):
+    """The circuit breaker is open: Redis failed recently, so the operation was not attempted."""
+
+
+class CircuitBreaker:
+    """Closed (calls go through), open (calls refused until `reopens_at`), then one trial call."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open_until = 0.0  # 0: closed
+        self._trial_running = False
+
+    def allow(self) -> bool:
+        """Whether a call may go to Redis now (at most one trial at a time once the interval ends)."""
+        with self._lock:
+            if not self._open_until:
+                return True
+            if time.monotonic() < self._open_until or self._trial_running:
+                return False
+            self._trial_running = True
+            return True
+
+    def succeeded(self) -> None:
+        with self._lock:
+            if self._open_until:
+                logger.info("cache reachable again: circuit breaker closed")
+            self._open_until = 0.0
+            self._trial_running = False
+
+    def failed(self, seconds: float) -> None:
+        with self._lock:
+            if not self._open_until:
+                logger.warning("cache unavailable: circuit breaker open for %gs", seconds)
+            self._open_until = time.monotonic() + seconds
+            self._trial_running = False
+
+    @property
+    def is_open(self) -> bool:
+        with self._lock:
+            return bool(self._open_until)
+
+
+_breakers_lock = threading.Lock()
+# One breaker per Redis location per process: Django makes a cache object per thread.
+_breakers: dict[tuple[str, ...], CircuitBreaker] = {}
+
+
+def breaker_for(servers: list[str]) -> CircuitBreaker:
+    """The process's breaker for these Redis servers."""
+    key = tuple(servers)
+    with _breakers_lock:
+        return _breakers.setdefault(key, CircuitBreaker())
+
+
+_OPERATIONS: tuple[str, ...] = ("add", "get", "set", "touch", "delete", "get_many", "has_key", "incr")
+_OPERATIONS += ("set_many", "delete_many", "clear")
+
+
+T = TypeVar("T")
+
+
+def _call(breaker: CircuitBreaker, operation: Callable[[], T]) -> T:
+    if not breaker.allow():
+        metrics.count_cache_error("breaker_open")
+        raise CacheUnavailable("the cache failed recently; not tried (circuit breaker open)")
+    try:
+        result = operation()
+    except (RedisConnectionError, RedisTimeoutError):
+        metrics.count_cache_error("error")
+        breaker.failed(float(settings.REDIS_BREAKER_SECONDS))
+        raise
+    breaker.succeeded()
+    return result
+
+
+def through_breaker(cache: Any, operation: Callable[[], T]) -> T:
+    """Run `operation` (which talks to `cache`'s Redis directly, e.g. a script) behind its breaker.
+
+    For callers that use the Redis client under a Django cache (`cache._cache.get_client()`)
+    rather than the cache's methods; on any other backend the operation simply runs.
+    """
+    breaker = getattr(cache, "breaker", None)
+    if not isinstance(breaker, CircuitBreaker):
+        return operation()
+    return _call(breaker, operation)
+
+
+def _guarded(operation: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(operation)
+    def call(self: BreakerRedisCacheClient, *args: Any, **kwargs: Any) -> Any:
+        return _call(self.breaker, lambda: operation(self, *args, **kwargs))
+
+    return call
+
+
+class BreakerRedisCacheClient(RedisCacheClient):
+    """Django's Redis client with every operation behind the process's circuit breaker."""
+
+    def __init__(self, servers: list[str], **options: Any) -> None:
+        super().__init__(servers, **options)
+        self.breaker = breaker_for(servers)
+
+
+for _name in _OPERATIONS:
+    setattr(BreakerRedisCacheClient, _name, _guarded(getattr(RedisCacheClient, _name)))
+
+
+class CircuitBreakerRedisCache(RedisCache):
+    """`django.core.cache.backends.redis.RedisCache` behind a circuit breaker (see the module)."""
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = BreakerRedisCacheClient
+
+    @property
+    def breaker(self) -> CircuitBreaker:
+        """This process's breaker for this cache's servers."""
+        return breaker_for(self._servers)  # type: ignore[attr-defined]  # set by RedisCache

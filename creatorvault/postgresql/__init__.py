@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend, with pool waits measured and connection failures explained."""

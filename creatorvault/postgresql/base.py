@@ -1,0 +1,88 @@
+"""Django's PostgreSQL backend (psycopg 3, pooled), with two additions for operators.
+
+* **A failure says why.** When the pool cannot hand out a connection, psycopg_pool raises
+  "couldn't get a connection after 2.00 sec", which hides the server's own answer
+  (`database "x" does not exist`, `password authentication failed for user "y"`, `connection
+  refused`). The pool's connections are made through `ReasonRecordingConnection`, which keeps the
+  last failure's message; a pool timeout then says that message, or, when the last attempt
+  succeeded, that every pooled connection is in use.
+* **Metrics**: time spent waiting for the pool, and failures by kind (`connect`, `pool_timeout`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import psycopg
+from django.db.backends.postgresql import base
+from psycopg_pool import PoolTimeout
+
+from creatorvault import metrics
+
+_last_failure_lock = threading.Lock()
+# Why the pool's latest connection attempt in this process failed (None after a success).
+_last_failure: str | None = None
+
+
+def _record(failure: str | None) -> None:
+    global _last_failure  # one value per process, shared by the pool's threads
+    with _last_failure_lock:
+        _last_failure = failure
+
+
+class ReasonRecordingConnection(psycopg.Connection):  # type: ignore[type-arg]
+    """A psycopg connection whose failed `connect` leaves its reason for the pool's timeout error."""
+
+    @classmethod
+    def connect(cls, *args: Any, **kwargs: Any) -> Any:
+        try:
+            connection = super().connect(*args, **kwargs)
+        except psycopg.OperationalError as exc:
+            _record(str(exc).strip() or type(exc).__name__)
+            raise
+        _record(None)
+        return connection
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    """The stock backend; `get_new_connection` measures the pool and explains its failures."""
+
+    def __init__(self, settings_dict: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        pool = settings_dict.get("OPTIONS", {}).get("pool")
+        if pool:
+            options = {**(pool if isinstance(pool, dict) else {})}
+            options["connection_class"] = ReasonRecordingConnection
+            settings_dict = {**settings_dict, "OPTIONS": {**settings_dict["OPTIONS"], "pool": options}}
+        super().__init__(settings_dict, *args, **kwargs)
+
+    pool: Any  # Django's property: the psycopg_pool.ConnectionPool, or None (no stubs declare it)
+
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        if self.pool is None:
+            try:
+                return super().get_new_connection(conn_params)
+            except psycopg.OperationalError:
+                metrics.count_database_error("connect")
+                raise
+        started = time.perf_counter()
+        try:
+            connection = super().get_new_connection(conn_params)
+        except PoolTimeout as exc:
+            metrics.observe_pool_wait(time.perf_counter() - started)
+            raise self._explained(exc) from exc
+        metrics.observe_pool_wait(time.perf_counter() - started)
+        return connection
+
+    def _explained(self, exc: PoolTimeout) -> psycopg.OperationalError:
+        with _last_failure_lock:
+            failure = _last_failure
+        if failure is not None:
+            metrics.count_database_error("connect")
+            return psycopg.OperationalError(f"cannot connect to the database: {failure}")
+        metrics.count_database_error("pool_timeout")
+        size = self.pool.get_stats().get("pool_size")
+        return psycopg.OperationalError(
+            f"{exc}: all {size} pooled connections are in use (see DB_POOL_MAX_SIZE, DB_POOL_TIMEOUT)"
+        )
