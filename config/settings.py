@@ -169,7 +169,11 @@ JWT_MAX_TOKEN_BYTES: int = env.int("JWT_MAX_TOKEN_BYTES", default=8192)
 # Any write of the account through the ORM (deactivation included) forgets it at once in every
 # worker, which needs a cache the workers share: off by default without Redis.
 CALLER_CACHE_SECONDS: int = env.int("CALLER_CACHE_SECONDS", default=60 if REDIS_URL else 0)
-JWKS_CACHE_SECONDS: int = env.int("JWKS_CACHE_SECONDS", default=3600)
+# How long a key Better Auth retired may stay trusted; how long an issuer outage may last before
+# cached keys stop being trusted; how often a token newer than the cached set may fetch a new key.
+JWKS_CACHE_SECONDS: int = env.int("JWKS_CACHE_SECONDS", default=300)
+JWKS_MAX_STALE_SECONDS: int = env.int("JWKS_MAX_STALE_SECONDS", default=6 * 3600)
+JWKS_NEW_KEY_COOLDOWN_SECONDS: int = env.int("JWKS_NEW_KEY_COOLDOWN_SECONDS", default=1)
 JWKS_REFETCH_COOLDOWN_SECONDS: int = env.int("JWKS_REFETCH_COOLDOWN_SECONDS", default=30)
 JWKS_FETCH_TIMEOUT_SECONDS: float = env.float("JWKS_FETCH_TIMEOUT_SECONDS", default=3.0)
 # Development tokens: a local Ed25519 key pair in STATE_DIR, trusted only with DEBUG on and no
