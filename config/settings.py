@@ -102,6 +102,13 @@ DB_CONNECT_TIMEOUT: int = env.int("DB_CONNECT_TIMEOUT", default=2)
 DB_POOL_TIMEOUT: float = env.float("DB_POOL_TIMEOUT", default=2.0)
 DB_POOL_MIN_SIZE: int = env.int("DB_POOL_MIN_SIZE", default=1)
 DB_POOL_MAX_SIZE: int = env.int("DB_POOL_MAX_SIZE", default=10)
+# How long the pool keeps retrying one failed connection (with doubling delays) before giving
+# up; the next checkout starts afresh. psycopg's default (5 min) let the delays grow past 8 s, so
+# the service kept answering 503 for seconds after the database was back. Short, it reconnects
+# within about a second of the database's return.
+DB_POOL_RECONNECT_TIMEOUT: float = env.float("DB_POOL_RECONNECT_TIMEOUT", default=2.0)
+
+
 if "DATABASE_URL" in env:
     _db = env.db_url("DATABASE_URL")
     if _db["ENGINE"] in ("django.db.backends.postgresql", "django.db.backends.postgresql_psycopg2"):
@@ -116,6 +123,7 @@ if "DATABASE_URL" in env:
                     "min_size": DB_POOL_MIN_SIZE,
                     "max_size": DB_POOL_MAX_SIZE,
                     "timeout": DB_POOL_TIMEOUT,
+                    "reconnect_timeout": DB_POOL_RECONNECT_TIMEOUT,
                 },
             }
         )
