@@ -16,7 +16,7 @@ CONTRACT_DIR := tests/contract
 CONTRACT_STAMP := $(CONTRACT_DIR)/node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install node-deps run migrate test lint format lock bench check-deploy schema contract clean
+.PHONY: help install node-deps run migrate test lint format lock bench chaos check-deploy schema contract clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -96,6 +96,9 @@ contract: $(STAMP) $(CONTRACT_STAMP) ## The frontend's contract: generate the Ty
 bench: $(STAMP) ## Benchmark the API against the database floor (needs PostgreSQL; see bench/README.md)
 	$(BIN)/python bench/run.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/creatorvault_bench} $(BIN)/python bench/sealing.py
+
+chaos: $(STAMP) ## Database outage under load on its own PostgreSQL (55432) and Redis (56379); prints the figures
+	$(BIN)/python chaos/run.py
 
 clean: ## Remove the virtualenv and local state
 	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache $(NODE_DIR)/node_modules $(CONTRACT_DIR)/node_modules $(CONTRACT_DIR)/generated $(CONTRACT_DIR)/build

@@ -30,7 +30,8 @@ from accounts.caller_cache import caller_cache_key, caller_from_cache, caller_re
 from accounts.models import PersonalAccessToken, User
 from accounts.services import user_sync_from_claims
 from accounts.token_strings import looks_like_personal_token
-from accounts.verification import TokenRejected, VerifiedToken, verify_token
+from accounts.verification import KeysUnavailable, TokenRejected, VerifiedToken, verify_token
+from creatorvault.errors import ServiceUnavailable
 from creatorvault.ratelimit import client_ip_limit_reached, count_user_request
 
 BEARER = b"bearer"
@@ -62,6 +63,8 @@ class BetterAuthJWTAuthentication(BaseAuthentication):
             verified = verify_token(token)
         except TokenRejected as error:
             raise exceptions.AuthenticationFailed(str(error)) from None
+        except KeysUnavailable as error:
+            raise ServiceUnavailable(str(error), retry_after=5) from None
         user = self._cached_caller(request, verified)
         if user is None:
             user = user_sync_from_claims(

@@ -11,9 +11,15 @@ This module keeps three promises instead:
   an atomic `cache.add` on a gate key that lives `JWKS_REFETCH_COOLDOWN_SECONDS`; whoever loses
   uses what is cached. A flood of random `kid`s therefore costs Better Auth one request per
   interval, across all workers.
-* **Last good key set survives.** The cached entry never expires by itself; it is only *stale*
-  after `JWKS_CACHE_SECONDS`, which triggers a (gated) refresh. A failed, slow (short timeout) or
-  malformed fetch leaves the last good key set in place, so tokens of cached keys keep working.
+* **Last good key set survives, within bounds.** The cached entry never expires by itself; it is
+  *stale* after `JWKS_CACHE_SECONDS` (5 minutes: how long a key Better Auth retired stays
+  trusted), which triggers a (gated) refresh. A failed, slow (short timeout) or malformed fetch
+  leaves the last good key set in place, so tokens of cached keys keep working through an outage
+  of up to `JWKS_MAX_STALE_SECONDS`; after that the set is no longer trusted (`KeySetUnavailable`).
+* **A genuinely new key is not kept waiting.** An unknown `kid` on a token issued *after* the
+  cached set was fetched may be a key published since: it may fetch even inside the cooldown, at
+  most once per `JWKS_NEW_KEY_COOLDOWN_SECONDS` (1 s) across workers. (The `iat` is not verified
+  yet, so a flood that forges it costs Better Auth at most one request per second.)
 """
 
 from __future__ import annotations
@@ -73,9 +79,9 @@ def entry_cache_key(url: str) -> str:
     return f"{CACHE_PREFIX}:set:{_url_id(url)}"
 
 
-def cooldown_cache_key(url: str) -> str:
+def cooldown_cache_key(url: str, gate: str = "gate") -> str:
     """Cache key whose presence means "a fetch of `url` happened less than a cooldown ago"."""
-    return f"{CACHE_PREFIX}:gate:{_url_id(url)}"
+    return f"{CACHE_PREFIX}:{gate}:{_url_id(url)}"
 
 
 def fetch_jwks(url: str, *, timeout: float) -> dict[str, Any]:
@@ -159,24 +165,27 @@ def _load(url: str) -> KeySet | None:
     return keyset
 
 
-def _acquire_fetch_slot(url: str) -> bool:
+def _acquire_fetch_slot(url: str, gate: str = "gate") -> bool:
     """True when this caller may fetch now (at most one fetch per cooldown, across workers)."""
-    cooldown = max(1, int(settings.JWKS_REFETCH_COOLDOWN_SECONDS))
+    seconds = (
+        settings.JWKS_NEW_KEY_COOLDOWN_SECONDS if gate == "new" else settings.JWKS_REFETCH_COOLDOWN_SECONDS
+    )
+    cooldown = max(1, int(seconds))
     try:
-        return bool(cache.add(cooldown_cache_key(url), 1, timeout=cooldown))
+        return bool(cache.add(cooldown_cache_key(url, gate), 1, timeout=cooldown))
     except Exception:
         # No shared cache: fall back to a per-process gate so we still cannot flood Better Auth.
         logger.warning("cache unavailable for the JWKS cooldown", exc_info=True)
         now = time.monotonic()
         with _local_lock:
-            last = _local_gate.get(url, float("-inf"))
+            last = _local_gate.get((url, gate), float("-inf"))
             if now - last < cooldown:
                 return False
-            _local_gate[url] = now
+            _local_gate[(url, gate)] = now
         return True
 
 
-_local_gate: dict[str, float] = {}
+_local_gate: dict[tuple[str, str], float] = {}
 
 
 def refresh(url: str) -> KeySet:
@@ -207,9 +216,9 @@ def refresh(url: str) -> KeySet:
     return keyset
 
 
-def _gated_refresh(url: str, reason: str) -> KeySet | None:
+def _gated_refresh(url: str, reason: str, gate: str = "gate") -> KeySet | None:
     """Refresh when the cooldown allows; None when it doesn't or the fetch fails."""
-    if not _acquire_fetch_slot(url):
+    if not _acquire_fetch_slot(url, gate):
         return None
     try:
         keyset = refresh(url)
@@ -220,21 +229,28 @@ def _gated_refresh(url: str, reason: str) -> KeySet | None:
     return keyset
 
 
-def get_key(url: str, kid: str) -> TrustedKey | None:
+def get_key(url: str, kid: str, *, issued_at: float | None = None) -> TrustedKey | None:
     """Return the key `kid` from the JWKS at `url`, or None when it is not (yet) known.
 
     May fetch: when nothing is cached, when the cached set is stale, or when `kid` is unknown,
-    always subject to the cooldown. Raises KeySetUnavailable only when no key set has ever been
-    obtained; network and cache trouble otherwise fall back to the last good key set.
+    always subject to the cooldown; `issued_at` (the token's unverified `iat`) later than the
+    cached set's fetch lets an unknown `kid` use the short new-key gate instead. Raises
+    KeySetUnavailable when no key set has been obtained, or the last one is older than
+    `JWKS_MAX_STALE_SECONDS` and cannot be refreshed; other trouble falls back to the last set.
     """
     keyset = _load(url)
     if keyset is None:
         keyset = _gated_refresh(url, "initial load")
     elif time.time() - keyset.fetched_at > settings.JWKS_CACHE_SECONDS:
         keyset = _gated_refresh(url, "stale key set") or keyset
+    if keyset is not None and time.time() - keyset.fetched_at > settings.JWKS_MAX_STALE_SECONDS:
+        logger.error("JWKS older than JWKS_MAX_STALE_SECONDS and not refreshable: not trusted")
+        raise KeySetUnavailable
     if keyset is not None and kid in keyset.keys:
         return keyset.keys[kid]
     fresh = _gated_refresh(url, "unknown kid")
+    if fresh is None and keyset is not None and _may_be_newer(issued_at, keyset):
+        fresh = _gated_refresh(url, "unknown kid of a token newer than the key set", gate="new")
     if fresh is not None:
         return fresh.keys.get(kid)
     if keyset is None:
@@ -242,12 +258,20 @@ def get_key(url: str, kid: str) -> TrustedKey | None:
     return None
 
 
+def _may_be_newer(issued_at: float | None, keyset: KeySet) -> bool:
+    """Whether a token issued at `issued_at` may be signed by a key published after `keyset`."""
+    if issued_at is None:
+        return False
+    return keyset.fetched_at < issued_at <= time.time() + settings.JWT_LEEWAY_SECONDS
+
+
 def forget(url: str) -> None:
     """Drop everything cached for `url`: key set, cooldown and this process's copy."""
     with _local_lock:
         _local.pop(url, None)
-        _local_gate.pop(url, None)
+        for gate in ("gate", "new"):
+            _local_gate.pop((url, gate), None)
     try:
-        cache.delete_many([entry_cache_key(url), cooldown_cache_key(url)])
+        cache.delete_many([entry_cache_key(url), cooldown_cache_key(url), cooldown_cache_key(url, "new")])
     except Exception:
         logger.warning("cache unavailable while forgetting the JWKS", exc_info=True)

@@ -45,6 +45,10 @@ class TokenRejected(Exception):
     """The token is not acceptable; `str(error)` is a message safe to show the caller."""
 
 
+class KeysUnavailable(Exception):
+    """The token cannot be judged now: no trusted key set (the issuer is down); a 503, not a 401."""
+
+
 @dataclass(frozen=True)
 class VerifiedToken:
     """The identity a verified token carries."""
@@ -64,7 +68,7 @@ def verify_token(token: str) -> VerifiedToken:
     if not COMPACT_JWS.fullmatch(token):
         raise TokenRejected("Token is not a well-formed JWT.")
     algorithm, header = _check_header(_read_header(token))
-    key = _resolve_key(header.get("kid"))
+    key = _resolve_key(header.get("kid"), _unverified_issued_at(token))
     if algorithm not in key.algorithms:
         raise TokenRejected("Token algorithm does not match its signing key.")
     claims = _decode(token, key, algorithm)
@@ -100,6 +104,18 @@ def _check_payload_is_unambiguous(token: str) -> None:
         raise TokenRejected("Token payload is ambiguous or malformed JSON.") from None
 
 
+def _unverified_issued_at(token: str) -> float | None:
+    """The payload's `iat`, not yet verified: only a hint that a token may use a newer key."""
+    try:
+        claims = strictjson.loads(_b64decode(token.split(".")[1]), allow_lone_surrogates=True)
+    except (ValueError, TypeError, RecursionError):
+        return None
+    issued_at = claims.get("iat") if isinstance(claims, dict) else None
+    if isinstance(issued_at, int | float) and not isinstance(issued_at, bool):
+        return float(issued_at)
+    return None
+
+
 def _check_header(header: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """Return the token's algorithm (and header) after the header-only checks."""
     algorithm = header.get("alg")
@@ -122,7 +138,7 @@ def _pinned_key(pem: str) -> TrustedKey:
     return key_from_pem(pem)
 
 
-def _resolve_key(kid: str | None) -> TrustedKey:
+def _resolve_key(kid: str | None, issued_at: float | None = None) -> TrustedKey:
     """The key that must have signed a token whose header names `kid`."""
     if dev_auth_enabled():
         key = dev_trusted_key()
@@ -139,9 +155,9 @@ def _resolve_key(kid: str | None) -> TrustedKey:
         if kid is None:
             raise TokenRejected("Token header has no key id (kid).")
         try:
-            published = jwks.get_key(settings.BETTER_AUTH_JWKS_URL, kid)
+            published = jwks.get_key(settings.BETTER_AUTH_JWKS_URL, kid, issued_at=issued_at)
         except jwks.KeySetUnavailable:
-            raise TokenRejected("Signing keys are unavailable right now; try again shortly.") from None
+            raise KeysUnavailable("Signing keys are unavailable right now; try again shortly.") from None
         if published is None:
             raise TokenRejected("Token signing key is not recognised.")
         return published

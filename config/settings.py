@@ -108,6 +108,13 @@ DB_CONNECT_TIMEOUT: int = env.int("DB_CONNECT_TIMEOUT", default=2)
 DB_POOL_TIMEOUT: float = env.float("DB_POOL_TIMEOUT", default=2.0)
 DB_POOL_MIN_SIZE: int = env.int("DB_POOL_MIN_SIZE", default=1)
 DB_POOL_MAX_SIZE: int = env.int("DB_POOL_MAX_SIZE", default=10)
+# How long the pool keeps retrying one failed connection (with doubling delays) before giving
+# up; the next checkout starts afresh. psycopg's default (5 min) let the delays grow past 8 s, so
+# the service kept answering 503 for seconds after the database was back. Short, it reconnects
+# within about a second of the database's return.
+DB_POOL_RECONNECT_TIMEOUT: float = env.float("DB_POOL_RECONNECT_TIMEOUT", default=2.0)
+
+
 if "DATABASE_URL" in env:
     _db = env.db_url("DATABASE_URL")
     if _db["ENGINE"] in ("django.db.backends.postgresql", "django.db.backends.postgresql_psycopg2"):
@@ -123,6 +130,7 @@ if "DATABASE_URL" in env:
                     "min_size": DB_POOL_MIN_SIZE,
                     "max_size": DB_POOL_MAX_SIZE,
                     "timeout": DB_POOL_TIMEOUT,
+                    "reconnect_timeout": DB_POOL_RECONNECT_TIMEOUT,
                 },
             }
         )
@@ -183,7 +191,11 @@ JWT_MAX_TOKEN_BYTES: int = env.int("JWT_MAX_TOKEN_BYTES", default=8192)
 # Any write of the account through the ORM (deactivation included) forgets it at once in every
 # worker, which needs a cache the workers share: off by default without Redis.
 CALLER_CACHE_SECONDS: int = env.int("CALLER_CACHE_SECONDS", default=60 if REDIS_URL else 0)
-JWKS_CACHE_SECONDS: int = env.int("JWKS_CACHE_SECONDS", default=3600)
+# How long a key Better Auth retired may stay trusted; how long an issuer outage may last before
+# cached keys stop being trusted; how often a token newer than the cached set may fetch a new key.
+JWKS_CACHE_SECONDS: int = env.int("JWKS_CACHE_SECONDS", default=300)
+JWKS_MAX_STALE_SECONDS: int = env.int("JWKS_MAX_STALE_SECONDS", default=6 * 3600)
+JWKS_NEW_KEY_COOLDOWN_SECONDS: int = env.int("JWKS_NEW_KEY_COOLDOWN_SECONDS", default=1)
 JWKS_REFETCH_COOLDOWN_SECONDS: int = env.int("JWKS_REFETCH_COOLDOWN_SECONDS", default=30)
 JWKS_FETCH_TIMEOUT_SECONDS: float = env.float("JWKS_FETCH_TIMEOUT_SECONDS", default=3.0)
 # Development tokens: a local Ed25519 key pair in STATE_DIR, trusted only with DEBUG on and no

@@ -162,3 +162,20 @@ class DatabaseUnavailable(ApplicationError):
     code = "DATABASE_ERROR"
     status = 503
     default_message = "The database is unavailable. Try again shortly."
+
+
+class ServiceUnavailable(ApplicationError):
+    """A service the request needs (other than the database) cannot be reached right now."""
+
+    code = "SERVICE_UNAVAILABLE"
+    status = 503
+    default_message = "A service this request needs is unavailable. Try again shortly."
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """When to try again."""
+        return {"Retry-After": str(self.retry_after)}

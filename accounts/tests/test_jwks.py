@@ -41,22 +41,32 @@ def test_another_worker_uses_the_shared_cache_without_fetching(call_me, jwks_ser
     assert jwks_server.hits == 1
 
 
-def test_rotated_key_is_accepted_after_one_refetch(call_me, jwks_server, settings):
-    settings.JWKS_REFETCH_COOLDOWN_SECONDS = 1
+def test_rotated_key_is_accepted_at_once_even_inside_the_cooldown(call_me, jwks_server, settings):
     assert call_me(sign(better_auth_claims())).status_code == 200
+    _cooldown_passes(jwks_server)
+    # Someone's random kid just used the refetch slot: the cooldown is closed.
+    assert_auth_error(call_me(sign(better_auth_claims(), kid="made-up")), "not recognised")
+    assert jwks_server.hits == 2
     new = new_key("EdDSA", kid="rotated-key")
     jwks_server.keys.append(new)
-    new_token = sign(better_auth_claims(), new)
+    cached = cache.get(jwks.entry_cache_key(jwks_server.url))
+    new_token = sign(better_auth_claims(iat=int(cached["fetched_at"]) + 1), new)
 
-    # Within the cooldown the new kid is unknown and Better Auth is not asked again ...
-    assert_auth_error(call_me(new_token), "not recognised")
-    assert jwks_server.hits == 1
-    time.sleep(1.1)
-    # ... once it has passed, one refetch picks the new key up.
+    # Issued after the cached set was fetched: its key may be new, so one fetch is allowed.
     assert call_me(new_token).status_code == 200
-    assert jwks_server.hits == 2
+    assert jwks_server.hits == 3
     assert call_me(new_token).status_code == 200
-    assert jwks_server.hits == 2
+    assert jwks_server.hits == 3
+
+
+def test_unknown_kid_of_a_token_older_than_the_key_set_waits_for_the_cooldown(call_me, jwks_server):
+    assert call_me(sign(better_auth_claims())).status_code == 200
+    cached = cache.get(jwks.entry_cache_key(jwks_server.url))
+    old_token = sign(better_auth_claims(iat=int(cached["fetched_at"]) - 1), kid="made-up")
+
+    for _ in range(5):
+        assert_auth_error(call_me(old_token), "not recognised")
+    assert jwks_server.hits == 1  # inside the first load's cooldown: no refetch at all
 
 
 def test_retired_key_stops_working_after_refresh(call_me, jwks_server, settings):
@@ -112,28 +122,59 @@ def test_key_set_without_usable_keys_does_not_replace_the_last_good_one(call_me,
     assert jwks_server.hits == 2
 
 
-def test_flood_of_unknown_kids_fetches_at_most_once_per_cooldown(call_me, jwks_server, settings):
+@pytest.mark.parametrize("forged_iat", [False, True])
+def test_flood_of_unknown_kids_fetches_at_most_once_per_cooldown(call_me, jwks_server, settings, forged_iat):
     settings.RATELIMIT_ENABLE = False
+    settings.JWKS_NEW_KEY_COOLDOWN_SECONDS = 60  # so the count does not depend on the clock
     assert call_me(sign(better_auth_claims())).status_code == 200
     assert jwks_server.hits == 1
     _cooldown_passes(jwks_server)
+    fetched_at = int(cache.get(jwks.entry_cache_key(jwks_server.url))["fetched_at"])
+    # A forged iat later than the key set's fetch opens the new-key gate, once per its cooldown.
+    iat = fetched_at + 1 if forged_iat else fetched_at - 1
 
     for _ in range(30):
-        token = sign(better_auth_claims(), kid=secrets.token_urlsafe(12))
+        token = sign(better_auth_claims(iat=iat), kid=secrets.token_urlsafe(12))
         assert_auth_error(call_me(token), "not recognised")
 
-    assert jwks_server.hits == 2  # one refetch for the whole flood
+    expected = 3 if forged_iat else 2
+    assert jwks_server.hits == expected  # one refetch for the whole flood (plus one new-key fetch)
     # The cached key still works during and after the flood.
     assert call_me(sign(better_auth_claims())).status_code == 200
-    assert jwks_server.hits == 2
+    assert jwks_server.hits == expected
 
 
-def test_jwks_unreachable_with_nothing_cached_is_a_401(call_me, jwks_server):
+def _assert_keys_unavailable(response) -> None:
+    assert response.status_code == 503, response.content
+    assert response.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
+    assert int(response["Retry-After"]) >= 1
+
+
+def test_jwks_unreachable_with_nothing_cached_is_a_503(call_me, jwks_server):
     jwks_server.stop()
 
-    assert_auth_error(call_me(sign(better_auth_claims())), "unavailable")
+    _assert_keys_unavailable(call_me(sign(better_auth_claims())))
     # The failed attempt closed the cooldown window: a burst does not hammer the dead server.
-    assert_auth_error(call_me(sign(better_auth_claims())), "unavailable")
+    _assert_keys_unavailable(call_me(sign(better_auth_claims())))
+
+
+def test_a_key_set_older_than_the_maximum_staleness_is_not_trusted(call_me, jwks_server, settings):
+    token = sign(better_auth_claims())
+    assert call_me(token).status_code == 200
+    jwks_server.stop()
+    entry = cache.get(jwks.entry_cache_key(jwks_server.url))
+    entry["fetched_at"] -= settings.JWKS_MAX_STALE_SECONDS + 1  # as if the outage had lasted that long
+    cache.set(jwks.entry_cache_key(jwks_server.url), entry, timeout=None)
+    _cooldown_passes(jwks_server)
+
+    _assert_keys_unavailable(call_me(token))
+
+
+def test_a_retired_key_is_distrusted_within_minutes_by_default():
+    from django.conf import settings as django_settings
+
+    assert django_settings.JWKS_CACHE_SECONDS <= 300
+    assert django_settings.JWKS_REFETCH_COOLDOWN_SECONDS < django_settings.JWKS_CACHE_SECONDS
 
 
 def test_unusable_published_keys_are_skipped(call_me, jwks_server, settings):

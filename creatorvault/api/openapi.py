@@ -47,6 +47,13 @@ ERRORS: dict[int, tuple[str, str]] = {
     500: ("INTERNAL_ERROR", "A bug. The message carries the request id; never a stack trace."),
     503: ("DATABASE_ERROR", "The database is unreachable."),
 }
+# Codes that share a status with one above (listed in the description and the code enum).
+MORE_ERRORS: dict[int, tuple[str, str]] = {
+    503: (
+        "SERVICE_UNAVAILABLE",
+        "Better Auth's signing keys cannot be fetched (none cached yet); see Retry-After.",
+    ),
+}
 
 EXAMPLE_META = {"request_id": "req_3f2a9c1d4b5e6f708192a3b4", "timestamp": "2026-01-04T10:30:00Z"}
 
@@ -89,7 +96,10 @@ says so in the field's description (on `PATCH` an omitted field is simply left u
 | status | code | when |
 | --- | --- | --- |
 """
-    + "\n".join(f"| {status} | `{code}` | {when} |" for status, (code, when) in ERRORS.items())
+    + "\n".join(
+        f"| {status} | `{code}` | {when} |"
+        for status, (code, when) in [*ERRORS.items(), *MORE_ERRORS.items()]
+    )
     + """
 
 **Rate limits.** Per authenticated user and per IP for callers without a valid token; a 429 has
@@ -118,7 +128,10 @@ ERROR_ENVELOPE_SCHEMA = {
             "type": "object",
             "required": ["code", "message", "details"],
             "properties": {
-                "code": {"type": "string", "enum": [code for code, _ in ERRORS.values()]},
+                "code": {
+                    "type": "string",
+                    "enum": [code for code, _ in [*ERRORS.values(), *MORE_ERRORS.values()]],
+                },
                 "message": {"type": "string"},
                 "details": {
                     "type": "array",

@@ -27,11 +27,13 @@ IDEA_ID = OpenApiParameter(
 )
 IF_MATCH = OpenApiParameter(
     "If-Match",
-    OpenApiTypes.STR,
+    # An empty or blank If-Match lists no entity tag, so none matches (RFC 9110 §13.1.1): the
+    # server answers 412; the schema says it is not a valid value rather than promising a write.
+    {"type": "string", "minLength": 1, "pattern": r"\S"},
     OpenApiParameter.HEADER,
     required=False,
     description='Write only if the idea is still at this version: its ETag (`"3"`), or `*`. '
-    "A mismatch answers 412 `PRECONDITION_FAILED` and changes nothing.",
+    "A mismatch (an empty value included) answers 412 `PRECONDITION_FAILED` and changes nothing.",
 )
 ETAG = OpenApiParameter(
     "ETag",

@@ -120,3 +120,14 @@ def test_concurrent_writes_without_if_match_are_serialised_not_lost(client_for, 
     assert sorted(versions) == list(range(2, 10))
     idea.refresh_from_db()
     assert idea.version == 9
+
+
+def test_the_schema_does_not_allow_the_empty_if_match_the_server_refuses(api_client):
+    import re
+
+    schema = api_client.get("/api/schema?format=json").json()
+    for path, method in [("/api/v1/ideas/{id}", "patch"), ("/api/v1/ideas/{id}/stage", "patch")]:
+        (param,) = [p for p in schema["paths"][path][method]["parameters"] if p["name"] == "If-Match"]
+        assert param["schema"]["minLength"] == 1
+        pattern = re.compile(param["schema"]["pattern"])
+        assert not pattern.search("   ") and pattern.search('"3"') and pattern.search("*")
