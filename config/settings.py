@@ -250,6 +250,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "ideas.models.Stage.values",
         "PriorityEnum": "ideas.models.Priority.values",
+        "MessageStatusEnum": "assistant.chat.models.MessageStatus.choices",
+        # Kept under its first name (personal tokens) now that messages have a status too.
+        "StatusEnum": ["active", "expired", "revoked"],
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
