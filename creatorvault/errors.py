@@ -162,3 +162,11 @@ class DatabaseUnavailable(ApplicationError):
     code = "DATABASE_ERROR"
     status = 503
     default_message = "The database is unavailable. Try again shortly."
+
+
+class AIUnavailable(ApplicationError):
+    """No AI model provider is configured (or it is switched off): the chat cannot answer."""
+
+    code = "AI_UNAVAILABLE"
+    status = 503
+    default_message = "The assistant is not available: no AI model provider is configured."

@@ -13,7 +13,12 @@ import logging
 import uuid
 from typing import Any
 
-from assistant.chat.models import CONVERSATION_AAD_PURPOSE, MESSAGE_AAD_PURPOSE, Conversation, Message
+from assistant.models.conversations import (
+    CONVERSATION_AAD_PURPOSE,
+    MESSAGE_AAD_PURPOSE,
+    Conversation,
+    Message,
+)
 from creatorvault import sealing
 from creatorvault.errors import ApplicationError, with_request_id
 

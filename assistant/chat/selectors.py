@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import F
 
 from accounts.models import User
-from assistant.chat.models import Conversation, Message
 from assistant.chat.sealing import conversation_title, message_parts
+from assistant.models.conversations import Conversation, Message
 from creatorvault.api.cursor import CursorPage, SortKey, cursor_page
 from creatorvault.errors import NotFound
 

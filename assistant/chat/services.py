@@ -16,15 +16,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
-from assistant.chat.models import (
-    CHAT_ID_MAX_CHARS,
-    TITLE_MAX_CHARS,
-    Conversation,
-    Message,
-    MessageStatus,
-    NotesAccess,
-    Role,
-)
 from assistant.chat.sealing import (
     ConversationUnavailable,
     conversation_pending,
@@ -34,6 +25,15 @@ from assistant.chat.sealing import (
     message_seal,
 )
 from assistant.chat.selectors import CHAT_ID, conversation_find
+from assistant.models.conversations import (
+    CHAT_ID_MAX_CHARS,
+    TITLE_MAX_CHARS,
+    Conversation,
+    Message,
+    MessageStatus,
+    NotesAccess,
+    Role,
+)
 from creatorvault import sealing
 from creatorvault.errors import ValidationFailed, field_error
 

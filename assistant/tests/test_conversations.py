@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from assistant.chat.models import Conversation, Message, MessageStatus, Role
 from assistant.chat.services import conversation_open, message_append
+from assistant.models.conversations import Conversation, Message, MessageStatus, Role
 from ideas.tests.helpers import KEY_NEW, KEY_OLD
 
 CONVERSATIONS = "/api/v1/conversations"

@@ -44,7 +44,10 @@ ERRORS: dict[int, tuple[str, str]] = {
     413: ("PAYLOAD_TOO_LARGE", "The body is over the size limit."),
     429: ("RATE_LIMIT_EXCEEDED", "Over the rate limit; see Retry-After."),
     500: ("INTERNAL_ERROR", "A bug. The message carries the request id; never a stack trace."),
-    503: ("DATABASE_ERROR", "The database is unreachable."),
+    503: (
+        "DATABASE_ERROR",
+        "The database is unreachable. (`AI_UNAVAILABLE`: the chat has no AI model provider configured.)",
+    ),
 }
 
 EXAMPLE_META = {"request_id": "req_3f2a9c1d4b5e6f708192a3b4", "timestamp": "2026-01-04T10:30:00Z"}

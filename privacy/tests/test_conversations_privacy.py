@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.chat.models import Conversation, Message
+from assistant.models.conversations import Conversation, Message
 from assistant.tests.test_conversations import CONVERSATIONS, SECRET, chat
 from privacy.services import user_data_import, user_erase
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from assistant.chat.models import TITLE_MAX_CHARS, MessageStatus, NotesAccess, Role
+from assistant.models.conversations import TITLE_MAX_CHARS, MessageStatus, NotesAccess, Role
 from creatorvault.api.serializers import CursorPaginationSerializer, StrictInputSerializer
 
 

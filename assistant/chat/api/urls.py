@@ -2,9 +2,11 @@
 
 from django.urls import URLPattern, re_path
 
-from assistant.chat.api import views
+from assistant.chat.api import chat, views
 
 urlpatterns: list[URLPattern] = [
+    re_path(r"^chat/?$", chat.ChatView.as_view(), name="chat"),
+    re_path(r"^(?P<user_id>[^/]+)/chat/?$", chat.UserChatView.as_view(), name="user-chat"),
     re_path(r"^conversations/?$", views.ConversationListView.as_view(), name="conversation-list"),
     re_path(
         r"^conversations/(?P<id>[^/]+)/messages/?$",

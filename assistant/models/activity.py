@@ -85,9 +85,3 @@ class AIActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tool} ({self.outcome}) at {self.at:%Y-%m-%d %H:%M:%S}"
-
-
-# The chat's models live with the chat; Django finds them here.
-from assistant.chat.models import Conversation, Message  # noqa: E402
-
-__all__ = ["AIActivity", "Conversation", "Message"]
