@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import warnings
 from typing import Any
 
@@ -159,3 +160,36 @@ def test_bad_bodies_are_400(owner_client, provider):
     for bad in ({}, {"id": "c1", "messages": []}, {"id": "bad id!", "messages": body("x", "hi")["messages"]}):
         response = owner_client.post(CHAT, bad, format="json")
         assert response.status_code == 400, bad
+
+
+@pytest.mark.django_db
+def test_provider_down_is_an_error_part_not_a_500(owner_client, settings, sealing_keys):
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.AI_BASE_URL = f"http://127.0.0.1:{port}/v1"
+    settings.AI_MODEL = "absent"
+    parts = parts_of(owner_client.post(CHAT, body("c1", "hello"), format="json"))
+    assert parts[-1]["type"] == "error"
+    assert Message.objects.get(role="assistant").status == "failed"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("setting", "shared"), [("none", False), ("allow", True)])
+def test_notes_reach_the_model_only_as_the_conversation_allows(
+    owner, owner_client, make_idea, provider, sealing_keys, setting, shared
+):
+    idea = make_idea(title="Knife skills", notes="the secret ingredient is patience")
+    provider([assistant_message("Hello.")])
+    parts_of(owner_client.post(CHAT, body("c1", "hi"), format="json"))
+    owner_client.patch("/api/v1/conversations/c1", {"notes_access": setting}, format="json")
+    model = provider(
+        [function_call("get_idea", {"idea_id": str(idea.pk), "include_notes": True}, call_id="call-1")],
+        [assistant_message("Read it.")],
+    )
+    parts_of(owner_client.post(CHAT, body("c1", "read my knife idea's notes"), format="json"))
+    sent = json.dumps(model.last_call.input if model.last_call else None, default=str)
+    assert ("secret ingredient" in sent) is shared
+    stored = owner_client.get("/api/v1/conversations/c1/messages").json()["data"]["messages"]
+    tool_part = next(p for p in stored[-1]["parts"] if p["type"] == "tool-get_idea")
+    assert ("secret ingredient" in json.dumps(tool_part)) is shared
