@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,9 +19,8 @@ from typing import Any
 
 import httpx2
 import pytest
-from django.conf import settings
 
-from assistant.tests.test_mcp_e2e import UVICORN, LiveServer, _api, _creator, _free_port, _server_env
+from assistant.tests.test_mcp_e2e import LiveServer, _api, _creator, live_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 NODE_DIR = Path(__file__).parent / "node"
@@ -109,61 +107,15 @@ def provider_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def chat_server(django_db_setup, django_db_blocker, tmp_path_factory, provider_url) -> Iterator[LiveServer]:
-    """`uvicorn config.asgi:application` pointed at the stub provider, stopped (by pid) after the module."""
-    from django.db import connection
-
-    state_dir = tmp_path_factory.mktemp("chat-e2e")
-    database_url = None
-    if connection.vendor == "postgresql":
-        db = connection.settings_dict
-        database_url = (
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        )
-    env = _server_env(database_url, state_dir)
-    env.update(
-        {
-            "AI_BASE_URL": provider_url,
-            "AI_MODEL": "stub",
-            "AI_TIMEOUT_SECONDS": "2",
-            "CHAT_KEEPALIVE_SECONDS": "1",
-        }
-    )
-    project = Path(settings.BASE_DIR)
-    if database_url is None:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
-            cwd=project,
-            env=env,
-            check=True,
-        )
-    port = _free_port()
-    log = (state_dir / "server.log").open("w")
-    server = subprocess.Popen(
-        [*UVICORN, "--port", str(port)], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx2.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx2.HTTPError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"the test server did not start: {(state_dir / 'server.log').read_text()[-2000:]}"
-                )
-            time.sleep(0.2)
-        yield LiveServer(url)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+    """The live server, its provider the stub (2 s timeout, keep-alives every second)."""
+    with live_server(
+        tmp_path_factory.mktemp("chat-e2e"),
+        AI_BASE_URL=provider_url,
+        AI_MODEL="stub",
+        AI_TIMEOUT_SECONDS="2",
+        CHAT_KEEPALIVE_SECONDS="1",
+    ) as server:
+        yield server
 
 
 def _node_turn(server: LiveServer, token: str, chat_id: str, text: str) -> dict[str, Any]:
