@@ -67,6 +67,8 @@ class Access:
     token_ref: str = ""
     client_name: str = ""
     read_only: bool = False
+    #: Why notes are withheld, when the surface says it its own way (the chat's per-conversation setting).
+    notes_withheld_because: str = ""
 
     def may(self, scope: str) -> bool:
         """Whether the caller holds `scope` (writes are never allowed in read-only mode)."""
@@ -97,6 +99,8 @@ class Access:
                 "Notes are withheld by default. Call get_idea again with include_notes: true only "
                 "if the creator asked you to read this idea's notes.",
             )
+        if self.notes_withheld_because:
+            return NotesDecision(False, self.notes_withheld_because)
         return NotesDecision(
             False,
             "Notes are withheld: this token lacks the notes:read scope. The creator can make a "

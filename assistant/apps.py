@@ -10,3 +10,14 @@ class AssistantConfig(AppConfig):
     name = "assistant"
     verbose_name = "Assistant"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Have key rotation cover the chat's sealed conversations and messages."""
+        from assistant.chat.services import rotation_batch, rotation_pending_count
+        from creatorvault.sealing import SealedStore, register_sealed_store
+
+        register_sealed_store(
+            SealedStore(
+                name="conversations", pending_count=rotation_pending_count, rotation_batch=rotation_batch
+            )
+        )

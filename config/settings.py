@@ -290,12 +290,32 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "ideas.models.Stage.values",
         "PriorityEnum": "ideas.models.Priority.values",
+        "MessageStatusEnum": "assistant.models.conversations.MessageStatus.choices",
+        # Kept under its first name (personal tokens) now that messages have a status too.
+        "StatusEnum": ["active", "expired", "revoked"],
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "creatorvault.api.openapi.envelope_hook",
     ],
 }
+
+# --- Assistant (chat) ---------------------------------------------------------------------------
+# Any OpenAI-compatible Chat Completions endpoint; without AI_BASE_URL and AI_MODEL the chat answers
+# 503 AI_UNAVAILABLE (MCP needs no model).
+AI_BASE_URL: str = env.str("AI_BASE_URL", default="")
+AI_MODEL: str = env.str("AI_MODEL", default="")
+AI_API_KEY: str = env.str("AI_API_KEY", default="")
+AI_TIMEOUT_SECONDS: float = env.float("AI_TIMEOUT_SECONDS", default=30.0)
+AI_TURN_TIMEOUT_SECONDS: float = env.float("AI_TURN_TIMEOUT_SECONDS", default=120.0)
+AI_MAX_TURNS: int = env.int("AI_MAX_TURNS", default=8)
+AI_HISTORY_TOKENS: int = env.int("AI_HISTORY_TOKENS", default=6000)
+CHAT_RATELIMIT: str = env.str("CHAT_RATELIMIT", default="20/m")
+CHAT_MAX_STREAMS: int = env.int("CHAT_MAX_STREAMS", default=2)
+CHAT_STREAM_MAX_SECONDS: int = env.int("CHAT_STREAM_MAX_SECONDS", default=300)
+CHAT_DAILY_TOKENS: int = env.int("CHAT_DAILY_TOKENS", default=200_000)
+CHAT_KEEPALIVE_SECONDS: float = env.float("CHAT_KEEPALIVE_SECONDS", default=10.0)
+CHAT_MESSAGE_MAX_CHARS: int = env.int("CHAT_MESSAGE_MAX_CHARS", default=8000)
 
 # --- Assistant (MCP) ----------------------------------------------------------------------------
 # MCP_READ_ONLY takes the write tools away from every MCP client (they are not even listed).

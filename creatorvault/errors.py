@@ -179,3 +179,11 @@ class ServiceUnavailable(ApplicationError):
     def headers(self) -> dict[str, str]:
         """When to try again."""
         return {"Retry-After": str(self.retry_after)}
+
+
+class AIUnavailable(ApplicationError):
+    """No AI model provider is configured (or it is switched off): the chat cannot answer."""
+
+    code = "AI_UNAVAILABLE"
+    status = 503
+    default_message = "The assistant is not available: no AI model provider is configured."

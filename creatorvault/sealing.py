@@ -37,6 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -308,3 +309,33 @@ def search_term_hashes(term: str, *, scope: object) -> list[set[bytes]] | None:
         return None
     hashers = [_word_hasher(scope=scope, key_id=key_id) for key_id in key_ring().key_ids]
     return [{hasher(word) for hasher in hashers} for word in words]
+
+
+# --- Other sealed stores, for key rotation ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SealedStore:
+    """Sealed values kept by an app above the notes (e.g. the chat's), re-sealed by key rotation.
+
+    `pending_count()` counts values not under the current key; `rotation_batch(batch_size=,
+    skip_ids=)` re-seals up to `batch_size` of them and returns an object with `resealed`,
+    `failed_ids` and `seen`.
+    """
+
+    name: str
+    pending_count: Callable[[], int]
+    rotation_batch: Callable[..., Any]
+
+
+_SEALED_STORES: dict[str, SealedStore] = {}
+
+
+def register_sealed_store(store: SealedStore) -> None:
+    """Have `rotate_encryption_key` cover `store` too (call from an `AppConfig.ready`)."""
+    _SEALED_STORES[store.name] = store
+
+
+def sealed_stores() -> list[SealedStore]:
+    """The registered stores, in registration order."""
+    return list(_SEALED_STORES.values())

@@ -7,7 +7,8 @@
      "related": {"ideas.IdeaRevision": [{…every stored field, notes in plain text…}], …,
                  "accounts.PersonalAccessToken": [{"id", "name", "prefix", "scopes", "created_at",
                                                    "expires_at", "last_used_at", "revoked_at"}]},
-     "ai_activity": [{"at", "tool", "idea_ids", "fields_returned", …}]}
+     "ai_activity": [{"at", "tool", "idea_ids", "fields_returned", …}],
+     "conversations": [{"id", "title", "notes_access", …, "messages": [{"id", "role", "parts", "metadata"}]}]}
 
 Fields are taken from the models themselves (every concrete column but the owner and the sealed
 columns, plus the plain `notes`), and `related` holds the rows of every model that hangs off an
@@ -20,7 +21,8 @@ documents without it, from before tokens existed) but re-creates no token; the c
 ones. The document stays at version 1.
 
 `ai_activity` is the AI activity ledger (`assistant.models.AIActivity`); it was added within
-version 1 and is optional on import, so exports made before it still import.
+version 1 and is optional on import, so exports made before it still import. `conversations` (the
+chat, `assistant.chat`: titles and messages in plain text, messages as `UIMessage`s) likewise.
 """
 
 from __future__ import annotations

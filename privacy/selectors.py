@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import PersonalAccessToken, User
 from accounts.selectors import user_find
+from assistant.chat.selectors import conversations_export
 from assistant.selectors import activity_export
 from creatorvault.errors import NotFound
 from ideas.models import SealedNotes
@@ -71,4 +72,6 @@ def user_data_export(*, user: User) -> dict[str, Any]:
         "related": related,
         # What AI clients did with them (never content).
         "ai_activity": plain(activity_export(user=user)),
+        # The chat's conversations with their messages (titles and messages in plain text).
+        "conversations": plain(conversations_export(user=user)),
     }

@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.db.models import Field, Q
 
 from accounts.models import PersonalAccessToken, User
+from assistant.chat.services import conversations_erase, conversations_import
 from assistant.services import activity_erase, activity_import
 from audit.services import note_reveals_forget_ideas
 from creatorvault.errors import Conflict, ValidationFailed
@@ -102,6 +103,8 @@ def user_data_import(*, document: dict[str, Any]) -> ImportSummary:
         _import_children(user=user, label=str(label), rows=rows)
     if "ai_activity" in document:  # absent from exports made before the ledger existed
         activity_import(user=user, rows=document["ai_activity"])
+    if "conversations" in document:  # absent from exports made before the chat existed
+        conversations_import(user=user, rows=document["conversations"])
     return ImportSummary(user_id=user.pk, user_created=created, ideas_imported=count)
 
 
@@ -171,12 +174,13 @@ class ErasureSummary:
     log_entries: int
     tokens: int
     ai_activity: int = 0
+    conversations: int = 0
 
 
 @transaction.atomic
 def user_erase(*, user: User) -> ErasureSummary:
     """Erase `user` entirely: ideas, word index, personal access tokens, admin log entries about them
-    (or their ideas or tokens), the AI activity ledger, and the profile."""
+    (or their ideas or tokens), the AI activity ledger, the chat's conversations, and the profile."""
     idea_ids = [str(pk) for pk in all_ideas_of(user).values_list("pk", flat=True)]
     token_ids = list(PersonalAccessToken.objects.filter(owner=user).values_list("pk", flat=True))
     tokens, _ = PersonalAccessToken.objects.filter(owner=user).delete()
@@ -200,6 +204,7 @@ def user_erase(*, user: User) -> ErasureSummary:
         log_entries += deleted
     note_reveals_forget_ideas(idea_ids=idea_ids)  # backoffice audit: keep the fact, drop the free text
     ai_activity = activity_erase(user=user)
+    conversations = conversations_erase(user=user)
     user.delete()
     return ErasureSummary(
         ideas=ideas,
@@ -207,4 +212,5 @@ def user_erase(*, user: User) -> ErasureSummary:
         log_entries=log_entries,
         tokens=tokens,
         ai_activity=ai_activity,
+        conversations=conversations,
     )

@@ -21,7 +21,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,19 +98,18 @@ class LiveServer:
         return f"{self.url}/mcp"
 
 
-@pytest.fixture(scope="module")
-def mcp_server(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[LiveServer]:
-    """`uvicorn config.asgi:application` on a free port, stopped (by pid) after the module."""
+@contextmanager
+def live_server(state_dir: Path, **extra_env: str) -> Iterator[LiveServer]:
+    """`uvicorn config.asgi:application` on a free port (with `extra_env`), stopped by pid after use."""
     from django.db import connection
 
-    state_dir = tmp_path_factory.mktemp("mcp-e2e")
     database_url = None
     if connection.vendor == "postgresql":
         db = connection.settings_dict
         database_url = (
             f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         )
-    env = _server_env(database_url, state_dir)
+    env = {**_server_env(database_url, state_dir), **extra_env}
     project = Path(settings.BASE_DIR)
     if database_url is None:
         subprocess.run(
@@ -151,6 +150,13 @@ def mcp_server(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator
             server.kill()
             server.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def mcp_server(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[LiveServer]:
+    """The live server for this module's MCP clients."""
+    with live_server(tmp_path_factory.mktemp("mcp-e2e")) as server:
+        yield server
 
 
 @dataclass

@@ -45,7 +45,10 @@ ERRORS: dict[int, tuple[str, str]] = {
     413: ("PAYLOAD_TOO_LARGE", "The body is over the size limit."),
     429: ("RATE_LIMIT_EXCEEDED", "Over the rate limit; see Retry-After."),
     500: ("INTERNAL_ERROR", "A bug. The message carries the request id; never a stack trace."),
-    503: ("DATABASE_ERROR", "The database is unreachable."),
+    503: (
+        "DATABASE_ERROR",
+        "The database is unreachable. (`AI_UNAVAILABLE`: the chat has no AI model provider configured.)",
+    ),
 }
 # Codes that share a status with one above (listed in the description and the code enum).
 MORE_ERRORS: dict[int, tuple[str, str]] = {

@@ -8,6 +8,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 from assistant.api.serializers import AIActivitySerializer
+from assistant.chat.api.serializers import ConversationSerializer, UIMessageSerializer
 from privacy.document import EXPORT_FORMAT, EXPORT_VERSION, TOKENS_LABEL
 
 
@@ -80,6 +81,13 @@ class ExportRelatedSchema(OpenApiSerializerExtension):
         return schema
 
 
+class ExportConversationSerializer(ConversationSerializer):
+    """One conversation of the export, with all of its messages."""
+
+    awaiting_approval = None  # type: ignore[assignment]
+    messages = UIMessageSerializer(many=True)
+
+
 class ExportDocumentSerializer(serializers.Serializer[Any]):
     """The export document (schema only)."""
 
@@ -100,5 +108,12 @@ class ExportDocumentSerializer(serializers.Serializer[Any]):
         help_text=(
             "The AI activity ledger (`GET /api/v1/users/me/ai-activity`), oldest first: what AI "
             "clients did with these ideas, never content. Optional on import (older exports lack it)."
+        ),
+    )
+    conversations = ExportConversationSerializer(
+        many=True,
+        help_text=(
+            "The chat's conversations, oldest first, titles and messages in plain text (sealed at "
+            "rest), each message as a `UIMessage`. Optional on import (older exports lack it)."
         ),
     )

@@ -64,6 +64,7 @@ EXAMPLE_EXPORT = {
         ],
     },
     "ai_activity": [],
+    "conversations": [],
 }
 
 
@@ -81,7 +82,7 @@ class UserExportView(ApiView):
             "profile, every idea (those in the trash too) and the rows that hang off them (`related`, "
             "e.g. revisions), with notes in plain text (sealed at rest, opened for this answer only), "
             "your personal access tokens' metadata (never their secrets) and the AI activity "
-            "ledger (`ai_activity`). "
+            "ledger (`ai_activity`) and the chat's conversations with their messages (`conversations`). "
             "The document is suitable for re-import: staff load it back with "
             "`manage.py import_user_data FILE`, keeping ids and timestamps. The response is marked "
             "`Cache-Control: no-store`."

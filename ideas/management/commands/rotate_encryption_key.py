@@ -12,11 +12,16 @@ from ideas.selectors.notes import rotation_pending_count
 from ideas.services.notes import rotation_batch, rotation_dry_run
 
 
+def _pending_everywhere() -> int:
+    return rotation_pending_count() + sum(store.pending_count() for store in sealing.sealed_stores())
+
+
 class Command(BaseCommand):
     """Batched, resumable re-sealing of notes (and their word index) under the current key."""
 
     help = (
-        "Re-seal every idea's notes that is not under the current key (the first of ENCRYPTION_KEYS), "
+        "Re-seal every idea's notes (and the other sealed values, such as chat conversations) not "
+        "under the current key (the first of ENCRYPTION_KEYS), "
         "rebuilding its word index with it. Works in committed batches: if interrupted, run it again "
         "and it carries on. When it reports 0 remaining, older keys can be removed from ENCRYPTION_KEYS."
     )
@@ -48,7 +53,7 @@ class Command(BaseCommand):
         if batch_size < 1 or (max_batches is not None and max_batches < 1):
             raise CommandError("--batch-size and --max-batches must be at least 1.")
         current = sealing.key_ring().current_id
-        total = rotation_pending_count()
+        total = _pending_everywhere()
         self.stdout.write(f"{total} sealed value(s) to move to key {current!r}.")
 
         if options["dry_run"]:
@@ -70,7 +75,16 @@ class Command(BaseCommand):
             resealed += result.resealed
             failed.extend(result.failed_ids)
             self.stdout.write(f"  batch {batches}: {resealed + len(failed)}/{total} done")
-        remaining = rotation_pending_count()
+        for store in sealing.sealed_stores():  # other apps' sealed values (e.g. the chat's)
+            while max_batches is None or batches < max_batches:
+                result = store.rotation_batch(batch_size=batch_size, skip_ids=failed)
+                if result.seen == 0:
+                    break
+                batches += 1
+                resealed += result.resealed
+                failed.extend(result.failed_ids)
+                self.stdout.write(f"  batch {batches}: {resealed + len(failed)}/{total} done")
+        remaining = _pending_everywhere()
         self._report_failures(failed)
         summary = (
             f"Re-sealed {resealed} value(s) under key {current!r} in {batches} batch(es); "

@@ -52,6 +52,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Erased user {options['user']}: {summary.ideas} idea(s), {summary.index_entries} index "
                 f"entr(ies), {summary.tokens} personal access token(s), {summary.log_entries} admin log "
-                f"entr(ies), {summary.ai_activity} AI activity record(s), and the profile."
+                f"entr(ies), {summary.ai_activity} AI activity record(s), "
+                f"{summary.conversations} conversation(s), and the profile."
             )
         )

@@ -1,0 +1,136 @@
+"""`POST /api/v1/chat`: one turn of the assistant, streamed to `useChat` (`DefaultChatTransport`).
+
+The body is what `DefaultChatTransport` sends: `{"id", "messages", "trigger", ...}`. Only the
+newest user message is taken (its text parts); the history comes from the database, never from
+the body. Everything that fails before the stream starts is the usual JSON error envelope.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from typing import Any
+
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.request import Request
+
+from accounts.scopes import Scope
+from assistant.access import NotesPolicy, access_for
+from assistant.chat.agent import history_items, provider_configured
+from assistant.chat.limits import chat_rate_limit, stream_acquire, stream_release, tokens_check
+from assistant.chat.selectors import conversation_history
+from assistant.chat.services import conversation_open, message_append
+from assistant.chat.stream import HEADERS, Turn, turn_stream
+from assistant.models import Surface
+from assistant.models.conversations import NotesAccess, Role
+from creatorvault.api.views import ApiView, user_path_variant
+from creatorvault.errors import AIUnavailable, ValidationFailed, field_error
+
+NOTES_POLICY = {
+    NotesAccess.NONE: NotesPolicy.NEVER,
+    NotesAccess.ASK: NotesPolicy.NEVER,
+    NotesAccess.ALLOW: NotesPolicy.ALWAYS,
+}
+NOTES_WITHHELD = (
+    "Notes are withheld in this conversation. The creator can let notes reach the assistant in "
+    "the conversation's settings (notes access: allow)."
+)
+
+
+def _newest_user_text(body: Any) -> tuple[str, str, str]:
+    """(chat id, the newest user message's id, its text) from a `DefaultChatTransport` body."""
+    if not isinstance(body, dict):
+        raise ValidationFailed("The body must be a JSON object.")
+    chat_id, messages = body.get("id"), body.get("messages")
+    if not isinstance(chat_id, str):
+        raise ValidationFailed.of([field_error("id", "The chat id is required.", "required")])
+    if not isinstance(messages, list) or not messages or not isinstance(messages[-1], dict):
+        raise ValidationFailed.of([field_error("messages", "At least one message is required.", "required")])
+    last = messages[-1]
+    if last.get("role") != Role.USER:
+        raise ValidationFailed.of(
+            [field_error("messages", "The newest message must be the creator's.", "invalid")]
+        )
+    parts = last.get("parts")
+    texts = (
+        [p.get("text") for p in parts if isinstance(p, dict) and p.get("type") == "text"]
+        if isinstance(parts, list)
+        else []
+    )
+    text = "".join(t for t in texts if isinstance(t, str)).strip()
+    if not text:
+        raise ValidationFailed.of([field_error("messages", "The newest message has no text.", "required")])
+    if len(text) > settings.CHAT_MESSAGE_MAX_CHARS:
+        raise ValidationFailed.of(
+            [field_error("messages", f"At most {settings.CHAT_MESSAGE_MAX_CHARS} characters.", "max_length")]
+        )
+    message_id = last.get("id")
+    return chat_id, message_id if isinstance(message_id, str) and message_id else uuid.uuid4().hex, text
+
+
+class ChatView(ApiView):
+    """`/chat`: one streamed turn of the assistant."""
+
+    required_scope = Scope.ASSISTANT.value
+
+    @extend_schema(
+        operation_id="chat",
+        summary="Chat with the assistant (streamed)",
+        description=(
+            "Send what the AI SDK's `useChat` sends (`DefaultChatTransport`: `id`, `messages`, "
+            "`trigger`). The conversation is created on first use; only the newest user message is "
+            "read (the history is the server's). The answer streams as Server-Sent Events in the AI "
+            "SDK UI message stream protocol (`x-vercel-ai-ui-message-stream: v1`; start, text, tool, "
+            "finish parts, then `[DONE]`; `: keep-alive` comments while the model thinks). A provider "
+            "failure ends the stream with an `error` part. 503 `AI_UNAVAILABLE` without a configured "
+            "model; 409 with too many answers streaming at once; 429 past the chat rate limit or "
+            "today's token budget (with `Retry-After`)."
+        ),
+        request={"application/json": {"type": "object", "additionalProperties": True}},
+        responses={200: OpenApiResponse(description="`text/event-stream`: the UI message stream.")},
+        tags=["assistant"],
+    )
+    def post(self, request: Request, **kwargs: Any) -> StreamingHttpResponse:
+        """Start a turn and stream it."""
+        if not provider_configured():
+            raise AIUnavailable()
+        user_id = str(self.caller.pk)
+        chat_rate_limit(request._request, user_id=user_id)
+        chat_id, message_id, text = _newest_user_text(request.data)
+        conversation = conversation_open(owner=self.caller, chat_id=chat_id)
+        tokens_check(user_id=user_id)
+        slot = stream_acquire(user_id=user_id)
+        try:
+            message_append(
+                conversation, role=Role.USER, parts=[{"type": "text", "text": text}], ui_id=message_id
+            )
+            access = access_for(
+                owner=self.caller, credential=request.auth, surface=Surface.CHAT, client_name="chat"
+            )
+            access = replace(
+                access,
+                notes=NOTES_POLICY[NotesAccess(conversation.notes_access)]
+                if access.notes is not NotesPolicy.NEVER
+                else NotesPolicy.NEVER,
+                notes_withheld_because=NOTES_WITHHELD,
+            )
+            items = history_items(
+                conversation_history(conversation=conversation), budget_tokens=settings.AI_HISTORY_TOKENS
+            )
+        except BaseException:
+            stream_release(slot)
+            raise
+        turn = Turn(
+            access=access,
+            conversation=conversation,
+            items=items,
+            message_id=uuid.uuid4().hex,
+            slot=slot,
+            user_id=user_id,
+        )
+        return StreamingHttpResponse(turn_stream(turn), headers=HEADERS)
+
+
+UserChatView = user_path_variant(ChatView)

@@ -1,0 +1,158 @@
+"""Views of conversations: `/conversations`, `/conversations/{id}`, `/conversations/{id}/messages`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.scopes import Scope
+from assistant.chat.api.serializers import (
+    ConversationPageSerializer,
+    ConversationSerializer,
+    ConversationUpdateSerializer,
+    MessagePageSerializer,
+)
+from assistant.chat.selectors import (
+    conversation_get,
+    conversation_page,
+    conversation_view,
+    message_page,
+    message_ui,
+)
+from assistant.chat.services import conversation_delete, conversation_update
+from creatorvault.api.cursor import CURSOR_MAX_CHARS
+from creatorvault.api.pagination import DEFAULT_LIMIT, LIMIT, MAX_LIMIT
+from creatorvault.api.params import QueryParameters, Text
+from creatorvault.api.views import ApiView, user_path_variant
+
+TAGS = ["assistant"]
+ASSISTANT = Scope.ASSISTANT.value
+PAGE = QueryParameters({"limit": LIMIT, "cursor": Text(CURSOR_MAX_CHARS)})
+PAGE_PARAMETERS = [
+    OpenApiParameter(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+        OpenApiParameter.QUERY,
+    ),
+    OpenApiParameter(
+        "cursor",
+        {"type": "string", "maxLength": CURSOR_MAX_CHARS},
+        OpenApiParameter.QUERY,
+        description="`pagination.next_cursor` of the previous page; omit for the first page.",
+    ),
+]
+CHAT_ID = OpenApiParameter("id", str, OpenApiParameter.PATH, description="The chat id.")
+
+
+def _pagination(page: Any) -> dict[str, Any]:
+    return {"limit": page.limit, "next_cursor": page.next_cursor, "has_more": page.has_more}
+
+
+class ConversationListView(ApiView):
+    """`/conversations`: the caller's conversations."""
+
+    required_scope = ASSISTANT
+    reads_query_parameters = True
+
+    @extend_schema(
+        operation_id="conversations_list",
+        summary="List your conversations",
+        description="Newest first, cursor-paginated (pages stay right while new chats start).",
+        parameters=PAGE_PARAMETERS,
+        responses={200: ConversationPageSerializer},
+        tags=TAGS,
+    )
+    def get(self, request: Request, **kwargs: Any) -> Response:
+        """A page of conversations."""
+        values = PAGE.parse(dict(request.query_params.lists()))
+        page = conversation_page(
+            owner=self.caller, limit=values.get("limit", DEFAULT_LIMIT), cursor=values.get("cursor") or None
+        )
+        body = {"conversations": [conversation_view(c) for c in page.items], "pagination": _pagination(page)}
+        return Response(ConversationPageSerializer(body).data)
+
+
+class ConversationDetailView(ApiView):
+    """`/conversations/{id}`: one conversation."""
+
+    required_scope = ASSISTANT
+
+    @extend_schema(
+        operation_id="conversations_retrieve",
+        summary="Get a conversation",
+        parameters=[CHAT_ID],
+        responses={200: ConversationSerializer},
+        tags=TAGS,
+    )
+    def get(self, request: Request, id: str, **kwargs: Any) -> Response:
+        """One conversation (404 for another creator's, exactly like a missing one)."""
+        conversation = conversation_get(owner=self.caller, chat_id=id)
+        return Response(ConversationSerializer(conversation_view(conversation)).data)
+
+    @extend_schema(
+        operation_id="conversations_partial_update",
+        summary="Rename a conversation or change its notes access",
+        description="`notes_access`: `none` (notes never reach the model), `ask` (the chat asks you "
+        "each time a tool would read notes), `allow` (they may).",
+        parameters=[CHAT_ID],
+        request=ConversationUpdateSerializer,
+        responses={200: ConversationSerializer},
+        tags=TAGS,
+    )
+    def patch(self, request: Request, id: str, **kwargs: Any) -> Response:
+        """Change the title and/or the notes-access setting."""
+        conversation = conversation_get(owner=self.caller, chat_id=id)
+        serializer = ConversationUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        conversation = conversation_update(conversation, **serializer.validated_data)
+        return Response(ConversationSerializer(conversation_view(conversation)).data)
+
+    @extend_schema(
+        operation_id="conversations_destroy",
+        summary="Delete a conversation",
+        description="The conversation and every message go at once (204).",
+        parameters=[CHAT_ID],
+        responses={204: None},
+        tags=TAGS,
+    )
+    def delete(self, request: Request, id: str, **kwargs: Any) -> Response:
+        """Delete the conversation and its messages."""
+        conversation_delete(conversation_get(owner=self.caller, chat_id=id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ConversationMessagesView(ApiView):
+    """`/conversations/{id}/messages`: the messages, as `useChat` restores them."""
+
+    required_scope = ASSISTANT
+    reads_query_parameters = True
+
+    @extend_schema(
+        operation_id="conversations_messages_list",
+        summary="A conversation's messages",
+        description="Oldest first, cursor-paginated, each in the AI SDK's `UIMessage` shape: pass "
+        "`messages` to `useChat({id, messages})` to restore the chat.",
+        parameters=[CHAT_ID, *PAGE_PARAMETERS],
+        responses={200: MessagePageSerializer},
+        tags=TAGS,
+    )
+    def get(self, request: Request, id: str, **kwargs: Any) -> Response:
+        """A page of messages."""
+        conversation = conversation_get(owner=self.caller, chat_id=id)
+        values = PAGE.parse(dict(request.query_params.lists()))
+        page = message_page(
+            conversation=conversation,
+            limit=values.get("limit", DEFAULT_LIMIT),
+            cursor=values.get("cursor") or None,
+        )
+        body = {"messages": [message_ui(m) for m in page.items], "pagination": _pagination(page)}
+        return Response(MessagePageSerializer(body).data)
+
+
+UserConversationListView = user_path_variant(ConversationListView)
+UserConversationDetailView = user_path_variant(ConversationDetailView)
+UserConversationMessagesView = user_path_variant(ConversationMessagesView)
