@@ -59,7 +59,7 @@ class ConversationListView(ApiView):
     reads_query_parameters = True
 
     @extend_schema(
-        operation_id="conversations_list",
+        operation_id="listConversations",
         summary="List your conversations",
         description="Newest first, cursor-paginated (pages stay right while new chats start).",
         parameters=PAGE_PARAMETERS,
@@ -82,7 +82,7 @@ class ConversationDetailView(ApiView):
     required_scope = ASSISTANT
 
     @extend_schema(
-        operation_id="conversations_retrieve",
+        operation_id="getConversation",
         summary="Get a conversation",
         parameters=[CHAT_ID],
         responses={200: ConversationSerializer},
@@ -94,7 +94,7 @@ class ConversationDetailView(ApiView):
         return Response(ConversationSerializer(conversation_view(conversation)).data)
 
     @extend_schema(
-        operation_id="conversations_partial_update",
+        operation_id="updateConversation",
         summary="Rename a conversation or change its notes access",
         description="`notes_access`: `none` (notes never reach the model), `ask` (the chat asks you "
         "each time a tool would read notes), `allow` (they may).",
@@ -112,7 +112,7 @@ class ConversationDetailView(ApiView):
         return Response(ConversationSerializer(conversation_view(conversation)).data)
 
     @extend_schema(
-        operation_id="conversations_destroy",
+        operation_id="deleteConversation",
         summary="Delete a conversation",
         description="The conversation and every message go at once (204).",
         parameters=[CHAT_ID],
@@ -132,7 +132,7 @@ class ConversationMessagesView(ApiView):
     reads_query_parameters = True
 
     @extend_schema(
-        operation_id="conversations_messages_list",
+        operation_id="listConversationMessages",
         summary="A conversation's messages",
         description="Oldest first, cursor-paginated, each in the AI SDK's `UIMessage` shape: pass "
         "`messages` to `useChat({id, messages})` to restore the chat.",

@@ -49,6 +49,12 @@ EXPECTED: dict[str, str] = {
     "createToken": SESSION,
     "revokeToken": SESSION,
     "listAiActivity": SESSION,
+    "chat": Scope.ASSISTANT.value,
+    "listConversations": Scope.ASSISTANT.value,
+    "getConversation": Scope.ASSISTANT.value,
+    "updateConversation": Scope.ASSISTANT.value,
+    "deleteConversation": Scope.ASSISTANT.value,
+    "listConversationMessages": Scope.ASSISTANT.value,
 }
 
 SCHEMA = SchemaGenerator().get_schema(request=None, public=True)
