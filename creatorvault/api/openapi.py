@@ -45,18 +45,19 @@ ERRORS: dict[int, tuple[str, str]] = {
     413: ("PAYLOAD_TOO_LARGE", "The body is over the size limit."),
     429: ("RATE_LIMIT_EXCEEDED", "Over the rate limit; see Retry-After."),
     500: ("INTERNAL_ERROR", "A bug. The message carries the request id; never a stack trace."),
-    503: (
-        "DATABASE_ERROR",
-        "The database is unreachable. (`AI_UNAVAILABLE`: the chat has no AI model provider configured.)",
-    ),
+    503: ("DATABASE_ERROR", "The database is unreachable."),
 }
 # Codes that share a status with one above (listed in the description and the code enum).
-MORE_ERRORS: dict[int, tuple[str, str]] = {
-    503: (
-        "SERVICE_UNAVAILABLE",
-        "Better Auth's signing keys cannot be fetched (none cached yet); see Retry-After.",
+MORE_ERRORS: list[tuple[int, tuple[str, str]]] = [
+    (
+        503,
+        (
+            "SERVICE_UNAVAILABLE",
+            "Better Auth's signing keys cannot be fetched (none cached yet); see Retry-After.",
+        ),
     ),
-}
+    (503, ("AI_UNAVAILABLE", "The chat has no AI model provider configured (MCP still works).")),
+]
 
 EXAMPLE_META = {"request_id": "req_3f2a9c1d4b5e6f708192a3b4", "timestamp": "2026-01-04T10:30:00Z"}
 
@@ -100,8 +101,7 @@ says so in the field's description (on `PATCH` an omitted field is simply left u
 | --- | --- | --- |
 """
     + "\n".join(
-        f"| {status} | `{code}` | {when} |"
-        for status, (code, when) in [*ERRORS.items(), *MORE_ERRORS.items()]
+        f"| {status} | `{code}` | {when} |" for status, (code, when) in [*ERRORS.items(), *MORE_ERRORS]
     )
     + """
 
@@ -133,7 +133,7 @@ ERROR_ENVELOPE_SCHEMA = {
             "properties": {
                 "code": {
                     "type": "string",
-                    "enum": [code for code, _ in [*ERRORS.values(), *MORE_ERRORS.values()]],
+                    "enum": [code for code, _ in [*ERRORS.values(), *(entry for _, entry in MORE_ERRORS)]],
                 },
                 "message": {"type": "string"},
                 "details": {
