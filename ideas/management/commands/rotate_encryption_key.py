@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -67,17 +68,12 @@ class Command(BaseCommand):
 
         resealed, batches = 0, 0
         failed: list[str] = []
-        while max_batches is None or batches < max_batches:
-            result = rotation_batch(batch_size=batch_size, skip_ids=failed)
-            if result.seen == 0:
-                break
-            batches += 1
-            resealed += result.resealed
-            failed.extend(result.failed_ids)
-            self.stdout.write(f"  batch {batches}: {resealed + len(failed)}/{total} done")
-        for store in sealing.sealed_stores():  # other apps' sealed values (e.g. the chat's)
+        # The notes first, then other apps' sealed values (e.g. the chat's), one batch at a time.
+        batch_makers: list[Callable[..., Any]] = [rotation_batch]
+        batch_makers += [store.rotation_batch for store in sealing.sealed_stores()]
+        for next_batch in batch_makers:
             while max_batches is None or batches < max_batches:
-                result = store.rotation_batch(batch_size=batch_size, skip_ids=failed)
+                result = next_batch(batch_size=batch_size, skip_ids=failed)
                 if result.seen == 0:
                     break
                 batches += 1
