@@ -18,32 +18,29 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
-from django_ratelimit.core import get_usage
 
+from creatorvault import metrics, ratelimit
 from creatorvault.errors import Conflict, RateLimitExceeded
 
 logger = logging.getLogger("assistant.chat.limits")
 
 
-def _user_key(group: str, request: HttpRequest) -> str:
-    return f"chat-user:{request.chat_user_id}"  # type: ignore[attr-defined]
+def chat_rate_limit(*, user_id: str) -> None:
+    """Count one chat request of the creator; `RateLimitExceeded` past `CHAT_RATELIMIT`.
 
-
-def chat_rate_limit(request: HttpRequest, *, user_id: str) -> None:
-    """Count one chat request of the creator; `RateLimitExceeded` past `CHAT_RATELIMIT`."""
-    request.chat_user_id = user_id  # type: ignore[attr-defined]
+    The frame's counter (one cache round trip, behind the Redis circuit breaker), in its own group.
+    """
+    if not settings.RATELIMIT_ENABLE:
+        return
     try:
-        usage = get_usage(
-            request, group="chat:user", key=_user_key, rate=settings.CHAT_RATELIMIT, increment=True
-        )
+        usage, _ = ratelimit.count(group="chat:user", ident=f"user:{user_id}", rate=settings.CHAT_RATELIMIT)
     except Exception as exc:  # noqa: BLE001 - the cache being down must never fail a request
         logger.warning("chat rate limit skipped: cache unavailable (%s)", type(exc).__name__)
         return
-    if usage is not None and usage["should_limit"]:
-        retry_after = int(usage["time_left"]) if usage["time_left"] > 0 else 1
+    if usage.exceeded:
+        metrics.count_rate_limit_refusal("chat:user")
         raise RateLimitExceeded(
-            f"Too many chat messages. Try again in {retry_after} s.", retry_after=retry_after
+            f"Too many chat messages. Try again in {usage.reset} s.", retry_after=usage.reset
         )
 
 

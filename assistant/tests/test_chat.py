@@ -139,6 +139,7 @@ def test_another_creators_chat_id_is_their_own(
 
 @pytest.mark.django_db
 def test_limits(owner, owner_client, provider, settings, sealing_keys):
+    settings.CHAT_RATELIMIT = "3/m"  # every chat request counts, the refused ones included
     settings.CHAT_MAX_STREAMS = 0
     provider([assistant_message("x")])
     busy = owner_client.post(CHAT, body("c1", "hello"), format="json")
@@ -149,10 +150,11 @@ def test_limits(owner, owner_client, provider, settings, sealing_keys):
     assert spent.status_code == 429
     assert int(spent["Retry-After"]) > 0
     settings.CHAT_DAILY_TOKENS = 1000
-    settings.CHAT_RATELIMIT = "1/m"
-    parts_of(owner_client.post(CHAT, body("c2", "hello"), format="json"))
+    parts_of(owner_client.post(CHAT, body("c2", "hello"), format="json"))  # the third: allowed
     limited = owner_client.post(CHAT, body("c2", "again"), format="json")
     assert limited.status_code == 429
+    assert limited.json()["error"]["code"] == "RATE_LIMIT_EXCEEDED"
+    assert int(limited["Retry-After"]) > 0
 
 
 @pytest.mark.django_db

@@ -97,7 +97,7 @@ class ChatView(ApiView):
         if not provider_configured():
             raise AIUnavailable()
         user_id = str(self.caller.pk)
-        chat_rate_limit(request._request, user_id=user_id)
+        chat_rate_limit(user_id=user_id)
         chat_id, message_id, text = _newest_user_text(request.data)
         conversation = conversation_open(owner=self.caller, chat_id=chat_id)
         tokens_check(user_id=user_id)
