@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from assistant.api.paging import cursor_page_args, cursor_page_parameters, cursor_pagination
 from assistant.api.serializers import AIActivityPageSerializer
 from assistant.selectors import activity_page
-from creatorvault.api.cursor import CURSOR_MAX_CHARS
-from creatorvault.api.pagination import DEFAULT_LIMIT, LIMIT, MAX_LIMIT
-from creatorvault.api.params import QueryParameters, Text
 from creatorvault.api.scopes import Access
 from creatorvault.api.views import ApiView
-
-PARAMETERS = QueryParameters({"limit": LIMIT, "cursor": Text(CURSOR_MAX_CHARS)})
 
 EXAMPLE_ROW = {
     "at": "2026-01-04T10:30:00.123456Z",
@@ -52,20 +48,7 @@ class AIActivityView(ApiView):
             "`pagination.next_cursor` back as `cursor` for the next page; pages stay right while new "
             "calls are recorded. The ledger is in your export and goes with erasure."
         ),
-        parameters=[
-            OpenApiParameter(
-                "limit",
-                {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
-                OpenApiParameter.QUERY,
-            ),
-            OpenApiParameter(
-                "cursor",
-                {"type": "string", "maxLength": CURSOR_MAX_CHARS},
-                OpenApiParameter.QUERY,
-                description="`pagination.next_cursor` of the previous page; omit for the newest page. "
-                "A cursor this server did not issue for this list is a 400.",
-            ),
-        ],
+        parameters=cursor_page_parameters(first="newest"),
         responses={200: AIActivityPageSerializer},
         examples=[
             OpenApiExample(
@@ -81,12 +64,7 @@ class AIActivityView(ApiView):
     )
     def get(self, request: Request, **kwargs: Any) -> Response:
         """A page of the ledger."""
-        values = PARAMETERS.parse(dict(request.query_params.lists()))
-        page = activity_page(
-            owner=self.caller, limit=values.get("limit", DEFAULT_LIMIT), cursor=values.get("cursor") or None
-        )
-        body = {
-            "activity": page.items,
-            "pagination": {"limit": page.limit, "next_cursor": page.next_cursor, "has_more": page.has_more},
-        }
+        limit, cursor = cursor_page_args(dict(request.query_params.lists()))
+        page = activity_page(owner=self.caller, limit=limit, cursor=cursor)
+        body = {"activity": page.items, "pagination": cursor_pagination(page)}
         return Response(AIActivityPageSerializer(body).data)

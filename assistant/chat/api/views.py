@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.scopes import Scope
+from assistant.api.paging import cursor_page_args, cursor_page_parameters, cursor_pagination
 from assistant.chat.api.serializers import (
     ConversationPageSerializer,
     ConversationSerializer,
@@ -24,32 +25,12 @@ from assistant.chat.selectors import (
     message_ui,
 )
 from assistant.chat.services import conversation_delete, conversation_update
-from creatorvault.api.cursor import CURSOR_MAX_CHARS
-from creatorvault.api.pagination import DEFAULT_LIMIT, LIMIT, MAX_LIMIT
-from creatorvault.api.params import QueryParameters, Text
 from creatorvault.api.views import ApiView, user_path_variant
 
 TAGS = ["assistant"]
 ASSISTANT = Scope.ASSISTANT.value
-PAGE = QueryParameters({"limit": LIMIT, "cursor": Text(CURSOR_MAX_CHARS)})
-PAGE_PARAMETERS = [
-    OpenApiParameter(
-        "limit",
-        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
-        OpenApiParameter.QUERY,
-    ),
-    OpenApiParameter(
-        "cursor",
-        {"type": "string", "maxLength": CURSOR_MAX_CHARS},
-        OpenApiParameter.QUERY,
-        description="`pagination.next_cursor` of the previous page; omit for the first page.",
-    ),
-]
+PAGE_PARAMETERS = cursor_page_parameters(first="first")
 CHAT_ID = OpenApiParameter("id", str, OpenApiParameter.PATH, description="The chat id.")
-
-
-def _pagination(page: Any) -> dict[str, Any]:
-    return {"limit": page.limit, "next_cursor": page.next_cursor, "has_more": page.has_more}
 
 
 class ConversationListView(ApiView):
@@ -68,11 +49,12 @@ class ConversationListView(ApiView):
     )
     def get(self, request: Request, **kwargs: Any) -> Response:
         """A page of conversations."""
-        values = PAGE.parse(dict(request.query_params.lists()))
-        page = conversation_page(
-            owner=self.caller, limit=values.get("limit", DEFAULT_LIMIT), cursor=values.get("cursor") or None
-        )
-        body = {"conversations": [conversation_view(c) for c in page.items], "pagination": _pagination(page)}
+        limit, cursor = cursor_page_args(dict(request.query_params.lists()))
+        page = conversation_page(owner=self.caller, limit=limit, cursor=cursor)
+        body = {
+            "conversations": [conversation_view(c) for c in page.items],
+            "pagination": cursor_pagination(page),
+        }
         return Response(ConversationPageSerializer(body).data)
 
 
@@ -143,13 +125,9 @@ class ConversationMessagesView(ApiView):
     def get(self, request: Request, id: str, **kwargs: Any) -> Response:
         """A page of messages."""
         conversation = conversation_get(owner=self.caller, chat_id=id)
-        values = PAGE.parse(dict(request.query_params.lists()))
-        page = message_page(
-            conversation=conversation,
-            limit=values.get("limit", DEFAULT_LIMIT),
-            cursor=values.get("cursor") or None,
-        )
-        body = {"messages": [message_ui(m) for m in page.items], "pagination": _pagination(page)}
+        limit, cursor = cursor_page_args(dict(request.query_params.lists()))
+        page = message_page(conversation=conversation, limit=limit, cursor=cursor)
+        body = {"messages": [message_ui(m) for m in page.items], "pagination": cursor_pagination(page)}
         return Response(MessagePageSerializer(body).data)
 
 
