@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -36,6 +35,7 @@ from assistant.models.conversations import (
 )
 from creatorvault import sealing
 from creatorvault.errors import ValidationFailed, field_error
+from ideas.services.notes import BatchResult
 
 
 def title_from(text: str) -> str:
@@ -221,19 +221,6 @@ def conversations_import(*, user: User, rows: Any) -> int:
 # --- Key rotation ---------------------------------------------------------------------------------
 
 
-@dataclass
-class RotationResult:
-    """What one rotation batch did; rows that do not open are named `<model>:<pk>`."""
-
-    resealed: int = 0
-    failed_ids: list[str] = field(default_factory=list)
-
-    @property
-    def seen(self) -> int:
-        """Rows the batch looked at."""
-        return self.resealed + len(self.failed_ids)
-
-
 def rotation_pending_count() -> int:
     """Conversations and messages with sealed values not under the current key."""
     current = sealing.key_ring().current_id
@@ -244,10 +231,10 @@ def rotation_pending_count() -> int:
 
 
 @transaction.atomic
-def rotation_batch(*, batch_size: int, skip_ids: Collection[str] = ()) -> RotationResult:
+def rotation_batch(*, batch_size: int, skip_ids: Collection[str] = ()) -> BatchResult:
     """Re-seal up to `batch_size` conversations and messages under the current key, rows locked."""
     current = sealing.key_ring().current_id
-    result = RotationResult()
+    result = BatchResult()
     skipped_conversations = [
         s.removeprefix("conversation:") for s in skip_ids if s.startswith("conversation:")
     ]
