@@ -33,17 +33,24 @@ bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))  # threaded (WSGI) workers only
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or (
-    "gthread" if _serves_wsgi(sys.argv) else "uvicorn_worker.UvicornWorker"
+    "gthread" if _serves_wsgi(sys.argv) else "creatorvault.serving.UvicornWorker"
 )
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
-# Bounds on what a client can send before Django sees it.
+# Bounds on what a client can send before Django sees it. gunicorn enforces them on threaded
+# workers; uvicorn does not, so the uvicorn worker (creatorvault.serving) enforces them itself,
+# answering in the error envelope: request line over limit_request_line 414, more headers than
+# limit_request_fields or one over limit_request_field_size 431, unparseable HTTP 400. It also
+# gives each request GUNICORN_HEADER_TIMEOUT seconds (10) for its headers and
+# GUNICORN_BODY_TIMEOUT (30) for its body (408 past either), and each worker at most
+# worker_connections open connections (503 beyond).
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 16384
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "1000"))
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proxy_allow_ips = forwarded_allow_ips
 # Preloading would share one psycopg pool across forks; each worker opens its own instead.

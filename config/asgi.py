@@ -2,8 +2,10 @@
 
 `/mcp` and `/.well-known/oauth-protected-resource…` go to the assistant's MCP app (Starlette,
 the official MCP SDK), and so does the lifespan, which starts the SDK's session manager; every
-other request goes to Django. Production serves this with gunicorn's uvicorn workers
-(`gunicorn.conf.py`), `make run` with uvicorn. `config.wsgi` still serves Django alone (no /mcp).
+other request goes to Django, through `creatorvault.asgi.SizedBody` (a chunked body gets the
+Content-Length DRF needs; one over the size limit is never read). Production serves this with
+gunicorn's uvicorn workers (`gunicorn.conf.py`, `creatorvault.serving`), `make run` with uvicorn.
+`config.wsgi` still serves Django alone (no /mcp).
 """
 
 import os
@@ -12,12 +14,14 @@ from typing import Any
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-django_application = get_asgi_application()
+django_handler = get_asgi_application()
 
 # Imported after Django is set up: the MCP app uses the models.
 from assistant.mcp.http import MCP_PATH, METADATA_PATH, build_app, serves_path  # noqa: E402
+from creatorvault.asgi import SizedBody  # noqa: E402
 from creatorvault.metrics import instrument_asgi  # noqa: E402
 
+django_application = SizedBody(django_handler)
 mcp_application = build_app()
 # Its requests counted in /metrics like Django's routes (the MCP app is outside Django's middleware).
 mcp_counted = instrument_asgi(
