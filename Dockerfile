@@ -44,5 +44,7 @@ USER app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os,sys,urllib.request; r=urllib.request.urlopen(f\"http://127.0.0.1:{os.environ.get('PORT','8000')}/health\", timeout=4); sys.exit(0 if r.status == 200 else 1)"]
-# The ASGI application (Django and the MCP server at /mcp) on gunicorn's uvicorn workers.
+# The ASGI application (Django and the MCP server at /mcp) on gunicorn's uvicorn workers
+# (creatorvault.serving.UvicornWorker: header/body read timeouts, request limits, a connection cap,
+# protocol errors in the JSON envelope; see gunicorn.conf.py and the README's Production section).
 CMD ["gunicorn", "--config", "gunicorn.conf.py", "config.asgi:application"]

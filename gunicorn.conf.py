@@ -1,7 +1,7 @@
 """gunicorn settings for production, read from the environment.
 
 Production serves the ASGI application (`config.asgi:application`: Django, plus the MCP server at
-`/mcp`) with uvicorn workers (`uvicorn_worker.UvicornWorker`): `/mcp` needs an asynchronous
+`/mcp`) with uvicorn workers (`creatorvault.serving.UvicornWorker`): `/mcp` needs an asynchronous
 server, and its stateless transport lets any worker serve any request. Django's synchronous views
 and the tools run in each worker's thread for sync code (asgiref, thread-sensitive). Naming the
 WSGI application instead (`gunicorn -c gunicorn.conf.py config.wsgi:application`) serves Django

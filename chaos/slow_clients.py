@@ -64,6 +64,7 @@ class Probes:
 
     latencies: list[float] = field(default_factory=list)
     statuses: Counter[str] = field(default_factory=Counter)
+    slowest_at: float = 0.0  # seconds into the hold when the slowest one was asked
 
     def figures(self) -> dict[str, Any]:
         latencies = sorted(self.latencies)
@@ -74,6 +75,7 @@ class Probes:
             "max_ms": round(latencies[-1] * 1000, 1) if latencies else None,
             "p99_ms": round(p99 * 1000, 1) if p99 is not None else None,
             "over_goal": sum(latency > LATENCY_GOAL for latency in latencies),
+            "slowest_at_s": round(self.slowest_at, 1),
         }
 
 
@@ -158,7 +160,10 @@ class Attack:
                 pass
             except OSError as error:
                 status = type(error).__name__
-            probes.latencies.append(time.monotonic() - started)
+            latency = time.monotonic() - started
+            if latency > max(probes.latencies, default=0.0):
+                probes.slowest_at = started - (self.deadline - self.duration)
+            probes.latencies.append(latency)
             probes.statuses[status] += 1
             await asyncio.sleep(max(0.0, PROBE_INTERVAL - (time.monotonic() - started)))
 
