@@ -5,9 +5,9 @@ never finish them, half send complete headers of a POST and then its body a byte
 idle sockets (connected, sending nothing). A connection the server closes is counted as cut (with
 how long it lived and what the server answered, if anything) and opened again at once, so the
 pressure lasts the whole hold. Meanwhile `/health` and an authenticated `GET /api/v1/ideas` are
-asked every 0.25 s on fresh connections; their latencies are the figures that matter (goal: each
-answer within 1 s). Last, a POST whose body is shorter than its Content-Length: how long until the
-server answers or closes.
+asked every 0.25 s on fresh connections, each from a thread of its own; their latencies are the
+figures that matter (goal: each answer within 1 s). Last, a POST whose body is shorter than its
+Content-Length: how long until the server answers or closes.
 
     python chaos/slow_clients.py --base-url http://127.0.0.1:8000 --token "$TOKEN" --duration 60
 
@@ -21,7 +21,9 @@ import argparse
 import asyncio
 import json
 import os
+import socket
 import sys
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -144,18 +146,19 @@ class Attack:
             kind.answers[_status_of(answer)] += 1
             writer.close()
 
-    async def _probe(self, probes: Probes, raw: bytes) -> None:
+    def _probe(self, probes: Probes, raw: bytes) -> None:
+        """Ask `raw` on a fresh connection every PROBE_INTERVAL until the deadline (in a thread of
+        its own, blocking sockets: the attackers' event loop must not delay the measurement)."""
         while time.monotonic() < self.deadline:
             started = time.monotonic()
             status = "timeout"
             try:
-                reader, writer = await asyncio.wait_for(
-                    asyncio.open_connection(self.host, self.port), PROBE_TIMEOUT
-                )
-                writer.write(raw)
-                answer = await asyncio.wait_for(reader.read(), PROBE_TIMEOUT)
-                status = _status_of(answer)
-                writer.close()
+                with socket.create_connection((self.host, self.port), timeout=PROBE_TIMEOUT) as connection:
+                    connection.sendall(raw)
+                    answer = b""
+                    while chunk := connection.recv(65536):
+                        answer += chunk
+                    status = _status_of(answer)
             except TimeoutError:
                 pass
             except OSError as error:
@@ -165,7 +168,7 @@ class Attack:
                 probes.slowest_at = started - (self.deadline - self.duration)
             probes.latencies.append(latency)
             probes.statuses[status] += 1
-            await asyncio.sleep(max(0.0, PROBE_INTERVAL - (time.monotonic() - started)))
+            time.sleep(max(0.0, PROBE_INTERVAL - (time.monotonic() - started)))
 
     async def short_body(self) -> dict[str, Any]:
         """A POST that announces 100 bytes and sends 10: when does the server answer or close?"""
@@ -211,11 +214,18 @@ class Attack:
         tasks = [self._hold(self.idle, b"", 0) for _ in range(IDLE_SOCKETS)]
         tasks += [self._hold(self.slow, slow_headers, 16) for _ in range(SLOW_CONNECTIONS // 2)]
         tasks += [self._hold(self.slow, slow_body, header_end) for _ in range(SLOW_CONNECTIONS // 2)]
-        tasks += [
-            self._probe(self.health, self.request("GET", "/health", {"Connection": "close"})),
-            self._probe(self.api, self.request("GET", "/api/v1/ideas?limit=1", auth)),
+        probes = [
+            threading.Thread(target=self._probe, args=(probes, raw), daemon=True)
+            for probes, raw in (
+                (self.health, self.request("GET", "/health", {"Connection": "close"})),
+                (self.api, self.request("GET", "/api/v1/ideas?limit=1", auth)),
+            )
         ]
+        for probe in probes:
+            probe.start()
         await asyncio.gather(*tasks)
+        for probe in probes:
+            probe.join()
         short = await self.short_body()
         health, api = self.health.figures(), self.api.figures()
         slow, idle = self.slow.figures(), self.idle.figures()
