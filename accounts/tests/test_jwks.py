@@ -107,6 +107,7 @@ def test_failed_or_slow_refresh_keeps_the_last_good_key_set(call_me, jwks_server
     response = call_me(token)
 
     assert response.status_code == 200
+    jwks.join_background_refresh()
     assert jwks_server.hits == 2  # the refresh was attempted, and failed
     assert time.monotonic() - started < 1.5  # a slow JWKS is cut off by the short timeout
 
@@ -119,6 +120,38 @@ def test_key_set_without_usable_keys_does_not_replace_the_last_good_one(call_me,
     _cooldown_passes(jwks_server)
 
     assert call_me(token).status_code == 200
+    jwks.join_background_refresh()
+    assert jwks_server.hits == 2
+
+
+def test_a_stale_key_set_is_refreshed_without_keeping_the_request_waiting(call_me, jwks_server, settings):
+    token = sign(better_auth_claims())
+    assert call_me(token).status_code == 200
+    settings.JWKS_CACHE_SECONDS = 0
+    settings.JWKS_FETCH_TIMEOUT_SECONDS = 30
+    jwks_server.keys[:] = [new_key("EdDSA", kid="next-key")]  # the refresh will retire the token's key
+    jwks_server.mode = "hold"  # the issuer hangs until released
+    _cooldown_passes(jwks_server)
+
+    # Answered from the cached set while the refresh is still waiting on the issuer.
+    assert call_me(token).status_code == 200
+    jwks_server.release.set()
+    jwks.join_background_refresh()
+    assert jwks_server.hits == 2
+    # The refresh landed: the retired key is no longer trusted.
+    assert_auth_error(call_me(token), "not recognised")
+
+
+def test_a_cold_start_recovers_within_the_short_cooldown_of_the_issuer_returning(call_me, jwks_server):
+    jwks_server.mode = "error"  # Better Auth is down while a fresh worker starts
+    _assert_keys_unavailable(call_me(sign(better_auth_claims())))
+    _assert_keys_unavailable(call_me(sign(better_auth_claims())))
+    assert jwks_server.hits == 1  # a burst does not hammer the dead server
+    jwks_server.mode = "ok"
+    # JWKS_NEW_KEY_COOLDOWN_SECONDS later (not JWKS_REFETCH_COOLDOWN_SECONDS, 60 s here):
+    cache.delete(jwks.cooldown_cache_key(jwks_server.url, "load"))
+
+    assert call_me(sign(better_auth_claims())).status_code == 200
     assert jwks_server.hits == 2
 
 
