@@ -297,18 +297,21 @@ def get_key(url: str, kid: str, *, issued_at: float | None = None) -> TrustedKey
     keyset = _load(url)
     if keyset is None or time.time() - keyset.fetched_at > settings.JWKS_MAX_STALE_SECONDS:
         reason = "initial load" if keyset is None else "key set older than JWKS_MAX_STALE_SECONDS"
-        fresh = _gated_refresh(url, reason, gate="load")
-        if fresh is None:
+        loaded = _gated_refresh(url, reason, gate="load")
+        if loaded is None:
             if keyset is not None:
                 logger.error("JWKS older than JWKS_MAX_STALE_SECONDS and not refreshable: not trusted")
             raise KeySetUnavailable
-        return fresh.keys.get(kid)
+        return loaded.keys.get(kid)
     if kid in keyset.keys:
         if time.time() - keyset.fetched_at > settings.JWKS_CACHE_SECONDS:
             _refresh_in_background(url)
         return keyset.keys[kid]
-    fresh = _gated_refresh(url, "unknown kid")
-    if fresh is None and _may_be_newer(issued_at, keyset):
+    fresh: KeySet | None = None
+    if _acquire_fetch_slot(url):
+        fresh = _logged_refresh(url, "unknown kid")
+    elif _may_be_newer(issued_at, keyset):
+        # (Not after a failed fetch: a second one in the same request would double its wait.)
         fresh = _gated_refresh(url, "unknown kid of a token newer than the key set", gate="new")
     return fresh.keys.get(kid) if fresh is not None else None
 

@@ -155,6 +155,18 @@ def test_a_cold_start_recovers_within_the_short_cooldown_of_the_issuer_returning
     assert jwks_server.hits == 2
 
 
+def test_an_unknown_kid_costs_at_most_one_fetch_of_a_failing_issuer(call_me, jwks_server):
+    assert call_me(sign(better_auth_claims())).status_code == 200
+    jwks_server.mode = "error"
+    _cooldown_passes(jwks_server)
+    fetched_at = int(cache.get(jwks.entry_cache_key(jwks_server.url))["fetched_at"])
+    # Both gates are open: the refetch one, and the new-key one (the token is newer than the set).
+    token = sign(better_auth_claims(iat=fetched_at + 1), kid="maybe-new")
+
+    assert_auth_error(call_me(token), "not recognised")
+    assert jwks_server.hits == 2  # one failed fetch, not a second one right after it
+
+
 @pytest.mark.parametrize("forged_iat", [False, True])
 def test_flood_of_unknown_kids_fetches_at_most_once_per_cooldown(call_me, jwks_server, settings, forged_iat):
     settings.RATELIMIT_ENABLE = False
@@ -208,6 +220,13 @@ def test_a_retired_key_is_distrusted_within_minutes_by_default():
 
     assert django_settings.JWKS_CACHE_SECONDS <= 300
     assert django_settings.JWKS_REFETCH_COOLDOWN_SECONDS < django_settings.JWKS_CACHE_SECONDS
+
+
+def test_a_fetch_of_a_hanging_issuer_ends_well_within_the_3_s_answer_goal_by_default():
+    from django.conf import settings as django_settings
+
+    # A cold worker waits for one fetch; with the rest of the request it must stay under 3 s.
+    assert django_settings.JWKS_FETCH_TIMEOUT_SECONDS <= 2
 
 
 def test_unusable_published_keys_are_skipped(call_me, jwks_server, settings):
