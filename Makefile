@@ -97,7 +97,7 @@ bench: $(STAMP) ## Benchmark the API against the database floor (needs PostgreSQ
 	$(BIN)/python bench/run.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/creatorvault_bench} $(BIN)/python bench/sealing.py
 
-chaos: $(STAMP) ## Database outage under load on its own PostgreSQL (55432) and Redis (56379); prints the figures
+chaos: $(STAMP) ## Outages of PostgreSQL, Redis, the JWKS issuer; a kid flood; slow clients (own stand; README: Outages)
 	$(BIN)/python chaos/run.py
 
 clean: ## Remove the virtualenv and local state

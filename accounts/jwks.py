@@ -2,15 +2,16 @@
 
 Why not PyJWT's `PyJWKClient`: it empties its cache when a fetch fails and refetches on every
 unknown `kid`, so a JWKS outage breaks every token and a flood of made-up `kid`s floods Better Auth.
-This module keeps three promises instead:
+This module keeps these promises instead:
 
 * **Shared cache.** The raw key set lives in Django's default cache (Redis when `REDIS_URL` is set),
   so every gunicorn worker benefits from one fetch. Each process also keeps the parsed keys of the
   last key set it saw, and uses them if the cache itself is unreachable.
-* **One fetch per cooldown.** Any fetch (first load, stale refresh, unknown `kid`) must first win
-  an atomic `cache.add` on a gate key that lives `JWKS_REFETCH_COOLDOWN_SECONDS`; whoever loses
-  uses what is cached. A flood of random `kid`s therefore costs Better Auth one request per
-  interval, across all workers.
+* **One fetch per cooldown.** Any fetch (stale refresh, unknown `kid`) must first win an atomic
+  `cache.add` on a gate key that lives `JWKS_REFETCH_COOLDOWN_SECONDS`; whoever loses uses what is
+  cached (the two short gates below work the same way), and any successful fetch restarts this
+  cooldown. A flood of random `kid`s therefore costs Better Auth one request per interval, across
+  all workers.
 * **Last good key set survives, within bounds.** The cached entry never expires by itself; it is
   *stale* after `JWKS_CACHE_SECONDS` (5 minutes: how long a key Better Auth retired stays
   trusted), which triggers a (gated) refresh. A failed, slow (short timeout) or malformed fetch
@@ -20,6 +21,14 @@ This module keeps three promises instead:
   cached set was fetched may be a key published since: it may fetch even inside the cooldown, at
   most once per `JWKS_NEW_KEY_COOLDOWN_SECONDS` (1 s) across workers. (The `iat` is not verified
   yet, so a flood that forges it costs Better Auth at most one request per second.)
+* **No request waits for a refresh it does not need.** A stale set whose keys still verify the
+  token is used at once; the (gated) refresh runs in a background thread, so an issuer that hangs
+  costs no request its fetch timeout. Only a fetch the answer depends on (nothing usable cached,
+  an unknown `kid`) runs in the request, bounded by `JWKS_FETCH_TIMEOUT_SECONDS`.
+* **Back within a second of the issuer.** With no usable key set (a cold start, or one past
+  `JWKS_MAX_STALE_SECONDS`) every token is a 503 until a fetch succeeds, so a retry is allowed once
+  per `JWKS_NEW_KEY_COOLDOWN_SECONDS` (its own gate) rather than once per refetch cooldown: the
+  service recovers within about a second of the issuer's return instead of up to 30 s.
 """
 
 from __future__ import annotations
@@ -165,10 +174,17 @@ def _load(url: str) -> KeySet | None:
     return keyset
 
 
+# The fetch gates: "gate" (refreshes and unknown kids, JWKS_REFETCH_COOLDOWN_SECONDS); "new" (a
+# token newer than the cached set) and "load" (no usable key set), JWKS_NEW_KEY_COOLDOWN_SECONDS.
+GATES = ("gate", "new", "load")
+
+
 def _acquire_fetch_slot(url: str, gate: str = "gate") -> bool:
     """True when this caller may fetch now (at most one fetch per cooldown, across workers)."""
     seconds = (
-        settings.JWKS_NEW_KEY_COOLDOWN_SECONDS if gate == "new" else settings.JWKS_REFETCH_COOLDOWN_SECONDS
+        settings.JWKS_NEW_KEY_COOLDOWN_SECONDS
+        if gate in ("new", "load")
+        else settings.JWKS_REFETCH_COOLDOWN_SECONDS
     )
     cooldown = max(1, int(seconds))
     try:
@@ -220,42 +236,84 @@ def _gated_refresh(url: str, reason: str, gate: str = "gate") -> KeySet | None:
     """Refresh when the cooldown allows; None when it doesn't or the fetch fails."""
     if not _acquire_fetch_slot(url, gate):
         return None
+    return _logged_refresh(url, reason)
+
+
+def _logged_refresh(url: str, reason: str) -> KeySet | None:
     try:
         keyset = refresh(url)
     except JWKSFetchError as error:
         logger.warning("JWKS fetch failed (%s): %s; keeping the last good key set", reason, error)
         return None
     logger.info("JWKS fetched (%s): %d key(s)", reason, len(keyset.keys))
+    # Whatever gate let it through, a set was just fetched: unknown kids wait a full cooldown.
+    try:
+        cache.set(cooldown_cache_key(url), 1, timeout=max(1, int(settings.JWKS_REFETCH_COOLDOWN_SECONDS)))
+    except Exception:
+        logger.warning("cache unavailable for the JWKS cooldown", exc_info=True)
+        with _local_lock:
+            _local_gate[(url, "gate")] = time.monotonic()
     return keyset
+
+
+_background_lock = threading.Lock()
+# url -> the thread refreshing it in the background in this process (at most one per url).
+_background: dict[str, threading.Thread] = {}
+
+
+def _refresh_in_background(url: str) -> None:
+    """Refresh a stale key set off the request's path (when the cooldown allows)."""
+    with _background_lock:
+        running = _background.get(url)
+        if running is not None and running.is_alive():
+            return
+        if not _acquire_fetch_slot(url):
+            return
+        thread = threading.Thread(
+            target=_logged_refresh, args=(url, "stale key set"), name="jwks-refresh", daemon=True
+        )
+        _background[url] = thread
+    thread.start()
+
+
+def join_background_refresh(timeout: float | None = None) -> None:
+    """Wait for this process's background refreshes to end (tests; a clean shutdown)."""
+    with _background_lock:
+        threads = list(_background.values())
+    for thread in threads:
+        thread.join(timeout)
 
 
 def get_key(url: str, kid: str, *, issued_at: float | None = None) -> TrustedKey | None:
     """Return the key `kid` from the JWKS at `url`, or None when it is not (yet) known.
 
-    May fetch: when nothing is cached, when the cached set is stale, or when `kid` is unknown,
-    always subject to the cooldown; `issued_at` (the token's unverified `iat`) later than the
-    cached set's fetch lets an unknown `kid` use the short new-key gate instead. Raises
-    KeySetUnavailable when no key set has been obtained, or the last one is older than
-    `JWKS_MAX_STALE_SECONDS` and cannot be refreshed; other trouble falls back to the last set.
+    May fetch, always subject to a cooldown: in the request when nothing usable is cached (the
+    short "load" gate) or `kid` is unknown (`issued_at`, the token's unverified `iat`, later than
+    the cached set's fetch lets it use the short new-key gate too); in the background when the
+    cached set is stale but holds `kid`. Raises KeySetUnavailable when no key set has been
+    obtained, or the last one is older than `JWKS_MAX_STALE_SECONDS` and cannot be refreshed;
+    other trouble falls back to the last set.
     """
     keyset = _load(url)
-    if keyset is None:
-        keyset = _gated_refresh(url, "initial load")
-    elif time.time() - keyset.fetched_at > settings.JWKS_CACHE_SECONDS:
-        keyset = _gated_refresh(url, "stale key set") or keyset
-    if keyset is not None and time.time() - keyset.fetched_at > settings.JWKS_MAX_STALE_SECONDS:
-        logger.error("JWKS older than JWKS_MAX_STALE_SECONDS and not refreshable: not trusted")
-        raise KeySetUnavailable
-    if keyset is not None and kid in keyset.keys:
+    if keyset is None or time.time() - keyset.fetched_at > settings.JWKS_MAX_STALE_SECONDS:
+        reason = "initial load" if keyset is None else "key set older than JWKS_MAX_STALE_SECONDS"
+        loaded = _gated_refresh(url, reason, gate="load")
+        if loaded is None:
+            if keyset is not None:
+                logger.error("JWKS older than JWKS_MAX_STALE_SECONDS and not refreshable: not trusted")
+            raise KeySetUnavailable
+        return loaded.keys.get(kid)
+    if kid in keyset.keys:
+        if time.time() - keyset.fetched_at > settings.JWKS_CACHE_SECONDS:
+            _refresh_in_background(url)
         return keyset.keys[kid]
-    fresh = _gated_refresh(url, "unknown kid")
-    if fresh is None and keyset is not None and _may_be_newer(issued_at, keyset):
+    fresh: KeySet | None = None
+    if _acquire_fetch_slot(url):
+        fresh = _logged_refresh(url, "unknown kid")
+    elif _may_be_newer(issued_at, keyset):
+        # (Not after a failed fetch: a second one in the same request would double its wait.)
         fresh = _gated_refresh(url, "unknown kid of a token newer than the key set", gate="new")
-    if fresh is not None:
-        return fresh.keys.get(kid)
-    if keyset is None:
-        raise KeySetUnavailable
-    return None
+    return fresh.keys.get(kid) if fresh is not None else None
 
 
 def _may_be_newer(issued_at: float | None, keyset: KeySet) -> bool:
@@ -269,9 +327,9 @@ def forget(url: str) -> None:
     """Drop everything cached for `url`: key set, cooldown and this process's copy."""
     with _local_lock:
         _local.pop(url, None)
-        for gate in ("gate", "new"):
+        for gate in GATES:
             _local_gate.pop((url, gate), None)
     try:
-        cache.delete_many([entry_cache_key(url), cooldown_cache_key(url), cooldown_cache_key(url, "new")])
+        cache.delete_many([entry_cache_key(url), *(cooldown_cache_key(url, gate) for gate in GATES)])
     except Exception:
         logger.warning("cache unavailable while forgetting the JWKS", exc_info=True)

@@ -197,7 +197,9 @@ JWKS_CACHE_SECONDS: int = env.int("JWKS_CACHE_SECONDS", default=300)
 JWKS_MAX_STALE_SECONDS: int = env.int("JWKS_MAX_STALE_SECONDS", default=6 * 3600)
 JWKS_NEW_KEY_COOLDOWN_SECONDS: int = env.int("JWKS_NEW_KEY_COOLDOWN_SECONDS", default=1)
 JWKS_REFETCH_COOLDOWN_SECONDS: int = env.int("JWKS_REFETCH_COOLDOWN_SECONDS", default=30)
-JWKS_FETCH_TIMEOUT_SECONDS: float = env.float("JWKS_FETCH_TIMEOUT_SECONDS", default=3.0)
+# A request that must wait for a fetch (a cold worker, an unknown kid) waits at most this long:
+# short enough that even then the answer (a 503 when the issuer hangs) comes within 3 s.
+JWKS_FETCH_TIMEOUT_SECONDS: float = env.float("JWKS_FETCH_TIMEOUT_SECONDS", default=2.0)
 # Development tokens: a local Ed25519 key pair in STATE_DIR, trusted only with DEBUG on and no
 # Better Auth configured. `manage.py mint_token` signs tokens with it.
 DEV_AUTH: bool = DEBUG and not (BETTER_AUTH_URL or BETTER_AUTH_JWKS_URL or BETTER_AUTH_PUBLIC_KEY)

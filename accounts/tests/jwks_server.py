@@ -21,8 +21,11 @@ class JWKSServer:
 
     def __init__(self, keys: list[SigningKey]) -> None:
         self.keys = list(keys)
-        self.mode = "ok"  # ok | error | garbage | slow
+        self.mode = "ok"  # ok | error | garbage | slow | hold
         self.slow_seconds = 2.0
+        # "hold": answer (the keys of that moment) once `release` is set, or after `hold_seconds`.
+        self.release = threading.Event()
+        self.hold_seconds = 10.0
         self.hits = 0
         self._lock = threading.Lock()
         server = self
@@ -41,6 +44,9 @@ class JWKSServer:
                 elif mode == "slow":
                     time.sleep(server.slow_seconds)
                     self._send(200, json.dumps(body).encode())
+                elif mode == "hold":
+                    server.release.wait(server.hold_seconds)
+                    self._send(200, json.dumps(server.document()).encode())
                 else:
                     self._send(200, json.dumps(body).encode())
 
@@ -85,6 +91,7 @@ class JWKSServer:
 
     def stop(self) -> None:
         """Stop serving and close the socket (connections are then refused)."""
+        self.release.set()
         if self._running:
             self._httpd.shutdown()
             self._running = False
