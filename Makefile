@@ -16,7 +16,7 @@ CONTRACT_DIR := tests/contract
 CONTRACT_STAMP := $(CONTRACT_DIR)/node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install node-deps run migrate test lint format lock bench chaos check-deploy schema contract clean
+.PHONY: help install node-deps run migrate test lint format lock bench chaos check-deploy schema contract fuzz clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -85,6 +85,10 @@ check-deploy: $(STAMP) ## Django's deployment checklist under production-like se
 
 schema: $(STAMP) ## Validate the OpenAPI document
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+# Serves the app on FUZZ_PORT (8765) over a throwaway database: SQLite, or DATABASE_URL's name + `_fuzz`.
+fuzz: $(STAMP) ## Schemathesis against the served API: every operation, every check, stateful phase included (fuzz/)
+	BIN=$(BIN) fuzz/run
 
 contract: $(STAMP) $(CONTRACT_STAMP) ## The frontend's contract: generate the TypeScript client (openapi-typescript), compile a typed usage file (tsc --strict), redocly lint
 	mkdir -p $(CONTRACT_DIR)/generated

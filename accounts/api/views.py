@@ -27,7 +27,7 @@ from accounts.models import User
 from accounts.scopes import scopes_table
 from accounts.selectors import token_list
 from accounts.services import TOKENS_LIVE_MAX, token_create, token_revoke_own, user_update_profile
-from creatorvault.api.openapi import ERROR_STATUSES_EXTENSION, PAGE_PARAMETERS
+from creatorvault.api.openapi import ERROR_STATUSES_EXTENSION, LINKS_EXTENSION, PAGE_PARAMETERS, link
 from creatorvault.api.pagination import parse_page_params
 from creatorvault.api.scopes import Access
 from creatorvault.api.views import ApiView
@@ -40,6 +40,11 @@ EXAMPLE_USER = {
     "created_at": "2026-01-04T10:30:00Z",
     "updated_at": "2026-01-04T10:30:00Z",
 }
+
+
+#: A token just made, or the newest of a page, can be revoked (OpenAPI links).
+TOKEN_LINKS = {"RevokeToken": link("revokeToken", {"id": "$response.body#/data/id"})}
+TOKEN_LIST_LINKS = {"RevokeToken": link("revokeToken", {"id": "$response.body#/data/tokens/0/id"})}
 
 
 class UserMeView(ApiView):
@@ -140,6 +145,7 @@ class TokenListView(ApiView):
             )
         ],
         tags=TOKENS_TAG,
+        extensions={LINKS_EXTENSION: {200: TOKEN_LIST_LINKS}},
     )
     def get(self, request: Request) -> Response:
         """A page of the caller's tokens."""
@@ -172,7 +178,7 @@ class TokenListView(ApiView):
                 status_codes=["201"],
             ),
         ],
-        extensions={ERROR_STATUSES_EXTENSION: [409]},
+        extensions={LINKS_EXTENSION: {201: TOKEN_LINKS}, ERROR_STATUSES_EXTENSION: [409]},
         tags=TOKENS_TAG,
     )
     def post(self, request: Request) -> Response:

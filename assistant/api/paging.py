@@ -7,7 +7,7 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter
 
-from creatorvault.api.cursor import CURSOR_MAX_CHARS
+from creatorvault.api.cursor import CURSOR_MAX_CHARS, CURSOR_PATTERN
 from creatorvault.api.pagination import DEFAULT_LIMIT, LIMIT, MAX_LIMIT
 from creatorvault.api.params import QueryParameters, Text
 
@@ -24,7 +24,7 @@ def cursor_page_parameters(*, first: str) -> list[OpenApiParameter]:
         ),
         OpenApiParameter(
             "cursor",
-            {"type": "string", "maxLength": CURSOR_MAX_CHARS},
+            {"type": "string", "maxLength": CURSOR_MAX_CHARS, "pattern": CURSOR_PATTERN},
             OpenApiParameter.QUERY,
             description=f"`pagination.next_cursor` of the previous page; omit for the {first} page. "
             "A cursor this server did not issue for this list is a 400.",

@@ -38,6 +38,10 @@ T = TypeVar("T")
 _SALT = "creatorvault.api.cursor"
 # A cursor longer than this is not one of ours: refused before any decoding work.
 CURSOR_MAX_CHARS = 2048
+# Every cursor this server issues is spelled with these (Django's `signing`: URL-safe base64, `:`
+# between the parts, a leading `.` when compressed); empty is the same as no cursor. Documented as
+# the parameter's pattern, so a schema-valid cursor is at least one that could have been issued.
+CURSOR_PATTERN = r"^[A-Za-z0-9_.:-]*$"
 
 
 @dataclass(frozen=True)

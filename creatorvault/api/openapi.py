@@ -20,7 +20,7 @@ from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
-from creatorvault.api.cursor import CURSOR_MAX_CHARS
+from creatorvault.api.cursor import CURSOR_MAX_CHARS, CURSOR_PATTERN
 from creatorvault.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from creatorvault.api.renderers import EnvelopeJSONRenderer
 from creatorvault.api.serializers import TrimmedLineField
@@ -174,7 +174,7 @@ PAGE_PARAMETERS = [
 #: The `cursor` of a list served by `creatorvault.api.pagination.list_page`.
 CURSOR_PARAMETER = OpenApiParameter(
     "cursor",
-    {"type": "string", "maxLength": CURSOR_MAX_CHARS},
+    {"type": "string", "maxLength": CURSOR_MAX_CHARS, "pattern": CURSOR_PATTERN},
     OpenApiParameter.QUERY,
     description="The `next_cursor` of the previous page: the page after it, correct while items are "
     "added or removed (for infinite scroll). Opaque; bound to the list's filters and sort (another "
@@ -383,6 +383,35 @@ def _defaults_as_prose(schemas: dict[str, Any]) -> None:
 ERROR_STATUSES_EXTENSION = "x-error-statuses"
 
 
+#: Operation extension carrying OpenAPI links: what a client can call next with an answer's values
+#: (an idea's id and ETag after creating it, ...). Schemathesis's stateful phase follows them to
+#: chain calls (create, then read, change, trash and restore the same idea).
+#: `extend_schema(extensions={LINKS_EXTENSION: {201: {"GetIdea": link("getIdea", {...})}}})`; moved
+#: into the responses' `links` by the hook below.
+LINKS_EXTENSION = "x-links"
+
+
+def link(
+    operation_id: str, parameters: dict[str, str], description: str = "", request_body: Any = None
+) -> dict[str, Any]:
+    """One OpenAPI link object: `parameters` maps (`id`, `header.If-Match`) to runtime expressions
+    (`$response.body#/data/id`, `$response.header.ETag`, `$request.path.id`)."""
+    result: dict[str, Any] = {"operationId": operation_id, "parameters": parameters}
+    if request_body is not None:
+        result["requestBody"] = request_body
+    if description:
+        result["description"] = description
+    return result
+
+
+def _move_links(operation: dict[str, Any]) -> None:
+    responses = operation.setdefault("responses", {})
+    for status, links in operation.pop(LINKS_EXTENSION, {}).items():
+        if str(status) not in responses:
+            raise ValueError(f"Links for {status}, a status the operation does not answer.")
+        responses[str(status)].setdefault("links", {}).update(links)
+
+
 def _error_statuses(path: str, operation: dict[str, Any]) -> list[int]:
     statuses = [400, 401, 403, 429, 500, 503, *operation.pop(ERROR_STATUSES_EXTENSION, [])]
     if "{" in path:
@@ -467,6 +496,7 @@ def envelope_hook(result: dict[str, Any], generator: Any, request: Any, public: 
         for method, operation in operations.items():
             if method not in HTTP_METHODS:
                 continue
+            _move_links(operation)
             responses = operation.setdefault("responses", {})
             if method == "get" and _has_header_parameter(operation, "if-none-match"):
                 responses.setdefault("304", copy.deepcopy(NOT_MODIFIED))

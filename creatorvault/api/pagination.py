@@ -114,7 +114,7 @@ def list_page(
     `listing` names the list (owner, filters, sort) so that a cursor works only where it was
     issued. A cursor page is one query; an offset page counts first (one query when past the end).
     """
-    if params.cursor is not None:
+    if params.cursor:  # `cursor=` (empty) is no cursor, as in every cursor list: the first page
         page = cursor_page(queryset, keys=keys, limit=params.limit, cursor=params.cursor, listing=listing)
         return ListPage(
             items=page.items, limit=params.limit, offset=None, total=None, next_cursor=page.next_cursor

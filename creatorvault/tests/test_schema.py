@@ -121,3 +121,41 @@ def test_the_document_generates_clean_clients(api_client: APIClient) -> None:
         assert "ETag" in get["responses"]["200"]["headers"], path
     bad_request = schema["paths"]["/api/v1/ideas/{id}"]["patch"]["responses"]["400"]
     assert "required" not in json.dumps(bad_request["content"]["application/json"]["example"])
+
+
+def test_links_chain_an_idea_from_create_to_trash_and_every_link_resolves(api_client: APIClient) -> None:
+    """The OpenAPI links Schemathesis's stateful phase follows (`make fuzz`): each names an operation
+    of the document and only parameters that operation takes, and the idea's life is linked."""
+    schema = api_client.get("/api/schema?format=json").json()
+    operations = {
+        operation["operationId"]: operation
+        for operations in schema["paths"].values()
+        for method, operation in operations.items()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    graph: dict[str, set[str]] = {}
+    for source_id, source in operations.items():
+        for response in source["responses"].values():
+            for name, found in response.get("links", {}).items():
+                target = operations.get(found["operationId"])
+                assert target is not None, (source_id, name)
+                taken = {f"{p['in']}.{p['name']}" for p in target.get("parameters", [])}
+                taken |= {p["name"] for p in target.get("parameters", []) if p["in"] == "path"}
+                for parameter, expression in found["parameters"].items():
+                    assert parameter in taken, (source_id, name, parameter)
+                    assert re.fullmatch(
+                        r"\$(response\.body#/\S+|response\.header\.\S+|request\.path\.\w+)", expression
+                    )
+                graph.setdefault(source_id, set()).add(found["operationId"])
+    assert {
+        "getIdea",
+        "updateIdea",
+        "replaceIdea",
+        "setIdeaStage",
+        "deleteIdea",
+        "listIdeaRevisions",
+    } <= graph["createIdea"]
+    assert {"restoreFromTrash", "purgeFromTrash"} <= graph["deleteIdea"]
+    assert {"getIdeaRevision", "restoreIdeaRevision"} <= graph["listIdeaRevisions"]
+    assert "revokeToken" in graph["createToken"]
+    assert "x-links" not in json.dumps(schema)

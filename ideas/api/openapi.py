@@ -15,6 +15,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from creatorvault.api.openapi import IF_NONE_MATCH as IF_NONE_MATCH  # the GETs here take it
 from creatorvault.api.openapi import LIST_ETAG as LIST_ETAG
 from creatorvault.api.openapi import LIST_PAGE_PARAMETERS as LIST_PAGE_PARAMETERS  # the lists here take them
+from creatorvault.api.openapi import link
 from creatorvault.text import PLAIN_TEXT_PATTERN
 from ideas.models import Priority, Stage
 from ideas.rules import TAG_PATTERN
@@ -251,3 +252,49 @@ revisions are sealed at rest exactly like live notes.
 **Retention:** each idea keeps its newest `REVISIONS_KEEP` revisions (default 50); older ones are
 deleted as new ones arrive. Writes that change no content (repeating current values, trashing,
 restoring from the trash) keep no revision. A trashed idea's revisions come back with it."""
+
+
+# --- Links: what an answer leads to (followed by Schemathesis's stateful phase) --------------------
+
+
+def _one_idea_links(idea_id: str, etag: str | None) -> dict[str, Any]:
+    """The calls open on one idea, its id at `idea_id` (and its current ETag at `etag`)."""
+    writes = {"id": idea_id} if etag is None else {"id": idea_id, "header.If-Match": etag}
+    return {
+        "GetIdea": link("getIdea", {"id": idea_id}),
+        "ReplaceIdea": link("replaceIdea", writes),
+        "UpdateIdea": link("updateIdea", writes),
+        "SetIdeaStage": link("setIdeaStage", writes),
+        "DeleteIdea": link("deleteIdea", writes),
+        "ListIdeaRevisions": link("listIdeaRevisions", {"id": idea_id}),
+    }
+
+
+#: An answer carrying one idea (`data`) and its `ETag`: create, read, replace, update, restore.
+IDEA_LINKS = _one_idea_links("$response.body#/data/id", "$response.header.ETag")
+#: Create also leads to the new idea's first tag. (No link to `bulkChangeIdeas`: a link can name
+#: one id of its `ids`, and a generator fills in the rest; all or nothing, the change is then a 404
+#: that Schemathesis would report as the new idea being unavailable.)
+CREATE_LINKS = {**IDEA_LINKS, "DeleteTag": link("deleteTag", {"tag": "$response.body#/data/tags/0"})}
+#: A page of ideas leads to its first idea.
+LIST_LINKS = _one_idea_links("$response.body#/data/ideas/0/id", None)
+#: A trashed idea (after `DELETE /ideas/{id}`, or the first of a trash page) can be restored or purged.
+TRASHED_LINKS = {
+    "RestoreFromTrash": link("restoreFromTrash", {"id": "$request.path.id"}),
+    "PurgeFromTrash": link("purgeFromTrash", {"id": "$request.path.id"}),
+}
+TRASH_LIST_LINKS = {
+    "RestoreFromTrash": link("restoreFromTrash", {"id": "$response.body#/data/ideas/0/id"}),
+    "PurgeFromTrash": link("purgeFromTrash", {"id": "$response.body#/data/ideas/0/id"}),
+}
+#: The newest revision of a revision page can be read and restored.
+REVISION_LIST_LINKS = {
+    "GetIdeaRevision": link(
+        "getIdeaRevision", {"id": "$request.path.id", "rev": "$response.body#/data/revisions/0/rev"}
+    ),
+    "RestoreIdeaRevision": link(
+        "restoreIdeaRevision", {"id": "$request.path.id", "rev": "$response.body#/data/revisions/0/rev"}
+    ),
+}
+#: The caller's most used tag can be removed.
+TAG_LIST_LINKS = {"DeleteTag": link("deleteTag", {"tag": "$response.body#/data/tags/0/tag"})}

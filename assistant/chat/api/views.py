@@ -25,12 +25,27 @@ from assistant.chat.selectors import (
     message_ui,
 )
 from assistant.chat.services import conversation_delete, conversation_update
+from creatorvault.api.openapi import LINKS_EXTENSION, link
 from creatorvault.api.views import ApiView, user_path_variant
 
 TAGS = ["assistant"]
 ASSISTANT = Scope.ASSISTANT.value
 PAGE_PARAMETERS = cursor_page_parameters(first="first")
 CHAT_ID = OpenApiParameter("id", str, OpenApiParameter.PATH, description="The chat id.")
+
+
+def _conversation_links(conversation_id: str) -> dict[str, Any]:
+    return {
+        "GetConversation": link("getConversation", {"id": conversation_id}),
+        "UpdateConversation": link("updateConversation", {"id": conversation_id}),
+        "DeleteConversation": link("deleteConversation", {"id": conversation_id}),
+        "ListConversationMessages": link("listConversationMessages", {"id": conversation_id}),
+    }
+
+
+#: A conversation (or the newest of a page) leads to its reads and writes (OpenAPI links).
+CONVERSATION_LINKS = _conversation_links("$response.body#/data/id")
+CONVERSATION_LIST_LINKS = _conversation_links("$response.body#/data/conversations/0/id")
 
 
 class ConversationListView(ApiView):
@@ -46,6 +61,7 @@ class ConversationListView(ApiView):
         parameters=PAGE_PARAMETERS,
         responses={200: ConversationPageSerializer},
         tags=TAGS,
+        extensions={LINKS_EXTENSION: {200: CONVERSATION_LIST_LINKS}},
     )
     def get(self, request: Request, **kwargs: Any) -> Response:
         """A page of conversations."""
@@ -69,6 +85,7 @@ class ConversationDetailView(ApiView):
         parameters=[CHAT_ID],
         responses={200: ConversationSerializer},
         tags=TAGS,
+        extensions={LINKS_EXTENSION: {200: CONVERSATION_LINKS}},
     )
     def get(self, request: Request, id: str, **kwargs: Any) -> Response:
         """One conversation (404 for another creator's, exactly like a missing one)."""
@@ -84,6 +101,7 @@ class ConversationDetailView(ApiView):
         request=ConversationUpdateSerializer,
         responses={200: ConversationSerializer},
         tags=TAGS,
+        extensions={LINKS_EXTENSION: {200: CONVERSATION_LINKS}},
     )
     def patch(self, request: Request, id: str, **kwargs: Any) -> Response:
         """Change the title and/or the notes-access setting."""

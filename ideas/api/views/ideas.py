@@ -10,6 +10,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from creatorvault.api.openapi import LINKS_EXTENSION
 from creatorvault.api.views import user_path_variant
 from ideas.api import openapi as docs
 from ideas.api.serializers.ideas import (
@@ -44,6 +45,7 @@ class IdeaListView(IdeasApiView):
         parameters=[*docs.LIST_PARAMETERS, docs.IF_NONE_MATCH, docs.LIST_ETAG],
         responses={200: IdeaListSerializer},
         examples=[docs.LIST_EXAMPLE],
+        extensions={LINKS_EXTENSION: {200: docs.LIST_LINKS}},
     )
     def get(self, request: Request, **kwargs: Any) -> Response:
         """A page of the caller's ideas."""
@@ -62,6 +64,7 @@ class IdeaListView(IdeasApiView):
         responses={201: IdeaSerializer},
         parameters=[docs.ETAG, docs.LOCATION],
         examples=[docs.CREATE_EXAMPLE, docs.IDEA_EXAMPLE],
+        extensions={LINKS_EXTENSION: {201: docs.CREATE_LINKS}},
     )
     def post(self, request: Request, **kwargs: Any) -> Response:
         """Create an idea for the caller."""
@@ -83,6 +86,7 @@ class IdeaDetailView(IdeasApiView):
         parameters=[docs.IDEA_ID, docs.IF_NONE_MATCH, docs.ETAG],
         responses={200: IdeaSerializer},
         examples=[docs.IDEA_EXAMPLE, docs.IDEA_NOTES_WITHHELD_EXAMPLE],
+        extensions={LINKS_EXTENSION: {200: docs.IDEA_LINKS}},
     )
     def get(self, request: Request, id: str, **kwargs: Any) -> Response:
         """One of the caller's ideas (304 when `If-None-Match` names its current `ETag`)."""
@@ -98,6 +102,7 @@ class IdeaDetailView(IdeasApiView):
         request=IdeaWriteSerializer,
         responses={200: IdeaSerializer},
         examples=[docs.CREATE_EXAMPLE, docs.IDEA_EXAMPLE],
+        extensions={LINKS_EXTENSION: {200: docs.IDEA_LINKS}},
     )
     def put(self, request: Request, id: str, **kwargs: Any) -> Response:
         """Replace every writable field of the idea."""
@@ -117,6 +122,7 @@ class IdeaDetailView(IdeasApiView):
         request=IdeaWriteSerializer,
         responses={200: IdeaSerializer},
         examples=[docs.PATCH_EXAMPLE, docs.IDEA_EXAMPLE],
+        extensions={LINKS_EXTENSION: {200: docs.IDEA_LINKS}},
     )
     def patch(self, request: Request, id: str, **kwargs: Any) -> Response:
         """Change the fields sent."""
@@ -136,6 +142,7 @@ class IdeaDetailView(IdeasApiView):
         tags=IDEAS_TAG,
         parameters=[docs.IDEA_ID, docs.IF_MATCH],
         responses={204: None},
+        extensions={LINKS_EXTENSION: {204: docs.TRASHED_LINKS}},
     )
     def delete(self, request: Request, id: str, **kwargs: Any) -> Response:
         """Move the idea to the trash."""
@@ -156,6 +163,7 @@ class IdeaStageView(IdeasApiView):
         request=IdeaStageSerializer,
         responses={200: IdeaSerializer},
         examples=[docs.STAGE_EXAMPLE, docs.IDEA_EXAMPLE],
+        extensions={LINKS_EXTENSION: {200: docs.IDEA_LINKS}},
     )
     def patch(self, request: Request, id: str, **kwargs: Any) -> Response:
         """Set the stage only."""

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from creatorvault.api.openapi import LINKS_EXTENSION
 from creatorvault.api.pagination import parse_list_page_params
 from creatorvault.api.views import user_path_variant
 from ideas.api import openapi as docs
@@ -35,6 +36,7 @@ class IdeaRevisionListView(IdeasApiView):
         parameters=[docs.IDEA_ID, *docs.LIST_PAGE_PARAMETERS, docs.IF_NONE_MATCH, docs.LIST_ETAG],
         responses={200: RevisionListSerializer},
         examples=[docs.REVISION_LIST_EXAMPLE],
+        extensions={LINKS_EXTENSION: {200: docs.REVISION_LIST_LINKS}},
     )
     def get(self, request: Request, id: str, **kwargs: Any) -> Response:
         """A page of revisions, newest first."""
@@ -79,6 +81,7 @@ class IdeaRevisionRestoreView(IdeasApiView):
         request=None,
         responses={200: IdeaSerializer},
         examples=[docs.IDEA_EXAMPLE],
+        extensions={LINKS_EXTENSION: {200: docs.IDEA_LINKS}},
     )
     def post(self, request: Request, id: str, rev: str, **kwargs: Any) -> Response:
         """Restore one revision."""

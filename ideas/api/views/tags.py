@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from creatorvault.api.openapi import ERROR_STATUSES_EXTENSION
+from creatorvault.api.openapi import ERROR_STATUSES_EXTENSION, LINKS_EXTENSION
 from ideas.api import openapi as docs
 from ideas.api.serializers.tags import (
     TagDeletedSerializer,
@@ -36,6 +36,7 @@ class TagListView(IdeasApiView):
         parameters=[docs.IF_NONE_MATCH, docs.LIST_ETAG],
         responses={200: TagListSerializer},
         examples=[docs.TAGS_EXAMPLE],
+        extensions={LINKS_EXTENSION: {200: docs.TAG_LIST_LINKS}},
     )
     def get(self, request: Request, **kwargs: Any) -> Response:
         """The caller's tags with counts."""

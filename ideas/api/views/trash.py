@@ -9,6 +9,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from creatorvault.api.openapi import LINKS_EXTENSION
 from creatorvault.api.pagination import parse_list_page_params
 from ideas.api import openapi as docs
 from ideas.api.serializers.ideas import IdeaSerializer
@@ -40,6 +41,7 @@ class TrashListView(IdeasApiView):
         parameters=[*docs.LIST_PAGE_PARAMETERS, docs.IF_NONE_MATCH, docs.LIST_ETAG],
         responses={200: TrashListSerializer},
         examples=[docs.TRASH_LIST_EXAMPLE],
+        extensions={LINKS_EXTENSION: {200: docs.TRASH_LIST_LINKS}},
     )
     def get(self, request: Request, **kwargs: Any) -> Response:
         """A page of the trash."""
@@ -95,6 +97,7 @@ class TrashRestoreView(IdeasApiView):
         request=None,
         responses={200: IdeaSerializer},
         examples=[docs.IDEA_EXAMPLE],
+        extensions={LINKS_EXTENSION: {200: docs.IDEA_LINKS}},
     )
     def post(self, request: Request, id: str, **kwargs: Any) -> Response:
         """Restore one idea."""

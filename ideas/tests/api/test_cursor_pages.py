@@ -177,3 +177,16 @@ def test_another_users_cursor_is_refused(
     cursor = owner_client.get(IDEAS, {"limit": 1}).json()["data"]["pagination"]["next_cursor"]
     response = outsider_client.get(IDEAS, {"limit": 1, "cursor": cursor})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", [IDEAS, TRASH, "revisions", "/api/v1/conversations"])
+def test_an_empty_cursor_is_the_first_page_on_every_cursor_list(
+    owner_client: APIClient, make_idea: Any, path: str
+) -> None:
+    # `cursor=` is what a client sends for "no cursor yet" (a null rendered into a query); every
+    # cursor list answers its first page, as the conversations list always did.
+    idea = make_idea()
+    if path == "revisions":
+        path = f"{IDEAS}/{idea.pk}/revisions"
+    response = owner_client.get(path, {"cursor": ""})
+    assert response.status_code == 200, response.json()
