@@ -96,6 +96,7 @@ contract: $(STAMP) $(CONTRACT_STAMP) ## The frontend's contract: generate the Ty
 bench: $(STAMP) ## Benchmark the API against the database floor (needs PostgreSQL; see bench/README.md)
 	$(BIN)/python bench/run.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/creatorvault_bench} $(BIN)/python bench/sealing.py
+	$(BIN)/python bench/streams.py
 
 chaos: $(STAMP) ## Database outage under load on its own PostgreSQL (55432) and Redis (56379); prints the figures
 	$(BIN)/python chaos/run.py
