@@ -30,7 +30,7 @@ import socket
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -53,6 +53,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=8, help="list clients in flight")
     parser.add_argument("--duration", type=float, default=20.0, help="measured seconds per phase")
     parser.add_argument("--warmup", type=float, default=3.0, help="unrecorded seconds before each phase")
+    parser.add_argument(
+        "--warm-seconds", type=float, default=15.0, help="unrecorded load before the first phase"
+    )
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between the stub model's tokens")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's)")
     parser.add_argument("--port", type=int, default=0, help="gunicorn's loopback port (default: a free one)")
@@ -324,6 +327,10 @@ def main() -> None:
     stream_cost = 0.0
     try:
         setup = Setup(args, full_env, server, port, operation, people, private, kid)
+        # Fresh workers are slower for a while (imports, pools, the database's cache): without an
+        # unrecorded warm phase the first baseline would be the slowest phase of every run.
+        warming = argparse.Namespace(**{**vars(args), "duration": args.warm_seconds})
+        _measure("warming up (not recorded)", replace(setup, args=warming))
         phases["without streams"] = _measure("without streams", setup)
 
         tokens = bench._mint(private, kid, people)
@@ -377,7 +384,7 @@ def main() -> None:
         f"stayed open through the loaded phase, {deltas_during} text deltas read in it "
         f"({deltas_during / max(1e-9, seconds) / args.streams:.1f}/s per stream; "
         f"the model sends {1 / args.interval:.1f}/s)\n"
-        f"CPU: {os.cpu_count()} cores; conversations written and removed: {removed}"
+        f"CPU: {os.cpu_count()} cores; chat rows written and removed: {removed}"
     )
     bench._log("")
     bench._log(table)
