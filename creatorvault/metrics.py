@@ -11,7 +11,8 @@ configuration, e.g. `/api/v1/ideas/{id}`), never its path; unmatched paths share
 user id, path parameter or content ever appears in a label.
 
 Other modules record through the small functions below (`count_rate_limit_refusal`, ...), so the
-series' names live here once. The assistant's metrics belong here too.
+series' names live here once. Domain series are declared in their apps (the chat's in
+`assistant/chat/metrics.py`) on the same default registry, so this view serves them too.
 """
 
 from __future__ import annotations

@@ -320,12 +320,14 @@ class SealedStore:
 
     `pending_count()` counts values not under the current key; `rotation_batch(batch_size=,
     skip_ids=)` re-seals up to `batch_size` of them and returns an object with `resealed`,
-    `failed_ids` and `seen`.
+    `failed_ids` and `seen`; `dry_run(batch_size=)` opens every one of them, writing nothing, and
+    returns the same kind of object (`rotate_encryption_key --dry-run`).
     """
 
     name: str
     pending_count: Callable[[], int]
     rotation_batch: Callable[..., Any]
+    dry_run: Callable[..., Any]
 
 
 _SEALED_STORES: dict[str, SealedStore] = {}

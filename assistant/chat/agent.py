@@ -20,6 +20,7 @@ from django.conf import settings
 from openai import AsyncOpenAI
 
 from assistant.access import Access
+from assistant.chat import metrics as chat_metrics
 from assistant.chat.sealing import message_parts
 from assistant.models.conversations import Message, Role
 from assistant.tools import ToolSpec, tool_run, tools_for
@@ -70,8 +71,10 @@ def _function_tool(access: Access, spec: ToolSpec) -> FunctionTool:
         try:
             parsed = json.loads(arguments) if arguments else {}
         except ValueError:
+            chat_metrics.count_tool_call(spec.name, "invalid_arguments")
             return json.dumps({"error": {"code": "invalid_arguments", "message": "Arguments must be JSON."}})
         outcome = await sync_to_async(tool_run, thread_sensitive=True)(access, spec.name, parsed)
+        chat_metrics.count_tool_call(spec.name, outcome.error.code if outcome.error else "ok")
         return json.dumps(outcome.payload(), default=str)
 
     return FunctionTool(

@@ -8,10 +8,17 @@ from typing import Any
 from django.db.models import F
 
 from accounts.models import User
-from assistant.chat.sealing import conversation_title, message_parts
+from assistant.chat.sealing import (
+    ConversationUnavailable,
+    conversation_pending,
+    conversation_title,
+    message_parts,
+)
 from assistant.models.conversations import Conversation, Message
+from creatorvault import sealing
 from creatorvault.api.cursor import CursorPage, SortKey, cursor_page
 from creatorvault.errors import NotFound
+from ideas.services.notes import BatchResult
 
 #: The ids `useChat` generates (and any sane client id): letters, digits, `_` and `-`.
 CHAT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -100,3 +107,27 @@ def conversations_export(*, user: User) -> list[dict[str, Any]]:
         row["messages"] = [message_ui(message) for message in conversation_history(conversation=conversation)]
         rows.append(row)
     return rows
+
+
+def rotation_dry_run(*, batch_size: int) -> BatchResult:
+    """Open (without writing) every conversation and message a key rotation would re-seal;
+    name those that do not open (`conversation:<pk>`, `message:<pk>`)."""
+    current = sealing.key_ring().current_id
+    result = BatchResult()
+    conversations = Conversation.objects.exclude(key_id="").exclude(key_id=current).order_by("pk")
+    for conversation in conversations.iterator(chunk_size=batch_size):
+        try:
+            conversation_title(conversation)
+            conversation_pending(conversation)
+        except ConversationUnavailable:
+            result.failed_ids.append(f"conversation:{conversation.pk}")
+            continue
+        result.resealed += 1
+    for message in Message.objects.exclude(key_id=current).order_by("pk").iterator(chunk_size=batch_size):
+        try:
+            message_parts(message)
+        except ConversationUnavailable:
+            result.failed_ids.append(f"message:{message.pk}")
+            continue
+        result.resealed += 1
+    return result

@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -30,6 +31,7 @@ from django.conf import settings
 
 from assistant.access import Access
 from assistant.chat import agent as chat_agent
+from assistant.chat import metrics as chat_metrics
 from assistant.chat.limits import stream_release, tokens_spend
 from assistant.chat.services import message_append
 from assistant.models.conversations import Conversation, MessageStatus, Role
@@ -192,12 +194,17 @@ def _finish(turn: Turn) -> None:
 
 async def turn_stream(turn: Turn) -> AsyncIterator[bytes]:
     """The SSE body of one turn; stores the answer however the turn ends."""
+    started, silent = time.perf_counter(), True
+    chat_metrics.stream_started()
     try:
         yield sse({"type": "start", "messageId": turn.message_id})
         yield sse({"type": "start-step"})
         try:
             async with asyncio.timeout(settings.AI_TURN_TIMEOUT_SECONDS):
                 async for part in _events(turn):
+                    if silent and part is not None:
+                        silent = False
+                        chat_metrics.first_token(time.perf_counter() - started)
                     yield KEEP_ALIVE if part is None else sse(part)
         except (asyncio.CancelledError, GeneratorExit):
             turn.status = MessageStatus.INTERRUPTED
@@ -222,3 +229,9 @@ async def turn_stream(turn: Turn) -> AsyncIterator[bytes]:
             logger.error("chat answer not stored", exc_info=exc)
         finally:
             stream_release(turn.slot)
+            chat_metrics.stream_ended(
+                status=turn.status,
+                seconds=time.perf_counter() - started,
+                tokens_in=turn.tokens_in,
+                tokens_out=turn.tokens_out,
+            )

@@ -156,3 +156,20 @@ def test_rotation_reseals_conversations_and_messages(owner, owner_client, settin
     messages = owner_client.get(f"{CONVERSATIONS}/c1/messages").json()["data"]["messages"]
     assert messages[0]["parts"] == [{"type": "text", "text": SECRET}]
     assert owner_client.get(f"{CONVERSATIONS}/c1").json()["data"]["title"] == SECRET
+
+
+@pytest.mark.django_db
+def test_rotation_dry_run_opens_the_chats_values_and_writes_nothing(owner, settings, sealing_keys):
+    chat(owner, "c1", SECRET, "reply")
+    # A ciphertext moved onto another row: the dry run names it instead of counting it.
+    first, second = Message.objects.filter(user=owner).order_by("seq")
+    Message.objects.filter(pk=second.pk).update(parts_sealed=first.parts_sealed)
+    settings.ENCRYPTION_KEYS = [KEY_NEW, KEY_OLD]
+    before = _dump()
+    out, err = StringIO(), StringIO()
+    call_command("rotate_encryption_key", "--dry-run", stdout=out, stderr=err)
+    assert "3 sealed value(s)" in out.getvalue()
+    assert "Dry run: 2 value(s) would be re-sealed" in out.getvalue()
+    assert "1 do not open. Nothing was written." in out.getvalue()
+    assert f"message:{second.pk}: does not open" in err.getvalue()
+    assert _dump() == before

@@ -58,11 +58,14 @@ class Command(BaseCommand):
         self.stdout.write(f"{total} sealed value(s) to move to key {current!r}.")
 
         if options["dry_run"]:
-            result = rotation_dry_run(batch_size=batch_size)
-            self._report_failures(result.failed_ids)
+            # The notes, then every other app's sealed values (e.g. the chat's), all opened.
+            results = [rotation_dry_run(batch_size=batch_size)]
+            results += [store.dry_run(batch_size=batch_size) for store in sealing.sealed_stores()]
+            unopened = [name for result in results for name in result.failed_ids]
+            self._report_failures(unopened)
             self.stdout.write(
-                f"Dry run: {result.resealed} value(s) would be re-sealed under {current!r}, "
-                f"{len(result.failed_ids)} do not open. Nothing was written."
+                f"Dry run: {sum(r.resealed for r in results)} value(s) would be re-sealed under "
+                f"{current!r}, {len(unopened)} do not open. Nothing was written."
             )
             return
 
@@ -92,4 +95,4 @@ class Command(BaseCommand):
 
     def _report_failures(self, failed_ids: list[str]) -> None:
         for idea_id in failed_ids:
-            self.stderr.write(f"  {idea_id}: notes do not open (tampered, moved, or key missing)")
+            self.stderr.write(f"  {idea_id}: does not open (tampered, moved, or key missing)")
