@@ -6,7 +6,7 @@ Appending a message locks its conversation's row, so two turns never take the sa
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -139,6 +139,83 @@ def message_append(
     locked.save(update_fields=update)
     for name in update:
         setattr(conversation, name, getattr(locked, name))
+    return message
+
+
+@transaction.atomic
+def message_continue(
+    conversation: Conversation,
+    *,
+    message_pk: str,
+    parts: list[dict[str, Any]],
+    status: str,
+    tokens_in: int = 0,
+    tokens_out: int = 0,
+) -> Message:
+    """Store the rest of a resumed turn in the assistant message it continues (rows locked)."""
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    message = Message.objects.select_for_update().get(conversation=locked, pk=message_pk, role=Role.ASSISTANT)
+    message_seal(message, parts)
+    message.status = status
+    message.tokens_in += tokens_in
+    message.tokens_out += tokens_out
+    message.save(update_fields=["parts_sealed", "key_id", "status", "tokens_in", "tokens_out"])
+    now = timezone.now()
+    locked.last_message_at = now
+    locked.updated_at = now
+    locked.tokens_in += tokens_in
+    locked.tokens_out += tokens_out
+    update = ["last_message_at", "updated_at", "tokens_in", "tokens_out"]
+    locked.save(update_fields=update)
+    for name in update:
+        setattr(conversation, name, getattr(locked, name))
+    return message
+
+
+def message_reseal(message: Message, change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> None:
+    """Change a stored message's parts (`change(parts)`), sealed again under the current key."""
+    message_seal(message, change(message_parts(message)))
+    message.save(update_fields=["parts_sealed", "key_id"])
+
+
+@transaction.atomic
+def answer_store(
+    conversation: Conversation,
+    *,
+    continues: str | None,
+    parts: list[dict[str, Any]],
+    ui_id: str,
+    status: str,
+    model: str,
+    tokens_in: int,
+    tokens_out: int,
+    pending: dict[str, Any] | None,
+) -> Message:
+    """Store the assistant's answer (a new message, or the rest of the message `continues`) and,
+    if the run paused for the creator, the paused run (sealed), in one transaction."""
+    if continues is None:
+        message = message_append(
+            conversation,
+            role=Role.ASSISTANT,
+            parts=parts,
+            ui_id=ui_id,
+            status=status,
+            model=model,
+            tokens_in=tokens_in,
+            tokens_out=tokens_out,
+        )
+    else:
+        message = message_continue(
+            conversation,
+            message_pk=continues,
+            parts=parts,
+            status=status,
+            tokens_in=tokens_in,
+            tokens_out=tokens_out,
+        )
+    if pending is not None:
+        stored = {**pending, "message": str(message.pk), "ui_id": message.ui_id}
+        conversation_set_pending(conversation, stored)
     return message
 
 
