@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import F
 
 from accounts.models import User
-from assistant.chat.sealing import conversation_title, message_parts
+from assistant.chat.sealing import conversation_pending, conversation_title, message_parts
 from assistant.models.conversations import Conversation, Message
 from creatorvault.api.cursor import CursorPage, SortKey, cursor_page
 from creatorvault.errors import NotFound
@@ -91,12 +91,32 @@ def conversation_history(*, conversation: Conversation) -> list[Message]:
     return list(Message.objects.filter(conversation=conversation).order_by("seq"))
 
 
+def pending_approvals(conversation: Conversation) -> list[dict[str, str]]:
+    """The tool calls a paused turn of the conversation waits on the creator for (none if none)."""
+    pending = conversation_pending(conversation) or {}
+    return [
+        {
+            "approval_id": str(a.get("id", "")),
+            "tool_call_id": str(a.get("call", "")),
+            "tool": str(a.get("tool", "")),
+            "kind": str(a.get("kind", "")),
+        }
+        for a in pending.get("approvals", [])
+        if isinstance(a, dict)
+    ]
+
+
 def conversations_export(*, user: User) -> list[dict[str, Any]]:
-    """Every conversation of `user` with its messages, in plain text, oldest first."""
+    """Every conversation of `user` with its messages, in plain text, oldest first.
+
+    A paused turn is exported as the calls it waits on (`pending_approvals`; their input is in the
+    message's tool parts), not as the agent SDK's run state.
+    """
     rows = []
     for conversation in Conversation.objects.filter(user=user).order_by("created_at", "pk"):
         row = conversation_view(conversation)
         row.pop("awaiting_approval")
+        row["pending_approvals"] = pending_approvals(conversation)
         row["messages"] = [message_ui(message) for message in conversation_history(conversation=conversation)]
         rows.append(row)
     return rows

@@ -235,6 +235,23 @@ def _when(value: Any) -> Any:
     return parsed
 
 
+def _unpaused(parts: list[Any]) -> list[Any]:
+    """An imported message's parts, its calls that waited for approval denied (a paused run is
+    never imported: the agent's run state is only ever the server's own)."""
+    out = []
+    for part in parts:
+        if isinstance(part, dict) and part.get("state") == "approval-requested":
+            given = part.get("approval")
+            approval: dict[str, Any] = given if isinstance(given, dict) else {}
+            part = {
+                **part,
+                "state": "output-denied",
+                "approval": {"id": str(approval.get("id", "")), "approved": False, "reason": "Imported."},
+            }
+        out.append(part)
+    return out
+
+
 @transaction.atomic
 def conversations_import(*, user: User, rows: Any) -> int:
     """Replace `user`'s conversations with those of an export (`conversations_export`); return how many."""
@@ -286,7 +303,7 @@ def conversations_import(*, user: User, rows: Any) -> int:
                 if metadata.get("created_at")
                 else timezone.now(),
             )
-            message_seal(message, parts)
+            message_seal(message, _unpaused(parts))
             try:
                 message.full_clean(exclude=["user", "conversation"], validate_unique=False)
             except ValidationError as exc:
