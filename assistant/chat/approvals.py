@@ -37,13 +37,8 @@ from typing import Any
 from agents import Agent, RunState
 from django.db import transaction
 
-from assistant.chat.sealing import (
-    conversation_pending,
-    conversation_seal,
-    conversation_title,
-    message_parts,
-)
-from assistant.chat.services import message_reseal
+from assistant.chat.sealing import conversation_pending, message_parts
+from assistant.chat.services import conversation_set_pending, message_reseal
 from assistant.models.conversations import Conversation, Message, Role
 from creatorvault.errors import Conflict, ValidationFailed, field_error
 
@@ -166,13 +161,6 @@ def _locked_pending(conversation: Conversation) -> tuple[Conversation, dict[str,
     return locked, pending
 
 
-def _clear(locked: Conversation, conversation: Conversation) -> None:
-    conversation_seal(locked, title=conversation_title(locked), pending=None)
-    locked.save(update_fields=["title_sealed", "pending_sealed", "key_id"])
-    conversation.pending_sealed, conversation.key_id = locked.pending_sealed, locked.key_id
-    conversation.title_sealed = locked.title_sealed
-
-
 @transaction.atomic
 def approval_claim(conversation: Conversation, *, ui_id: str, answers: list[Answer]) -> Resume:
     """Take the conversation's paused run for these answers (once: it is cleared), or refuse.
@@ -180,7 +168,7 @@ def approval_claim(conversation: Conversation, *, ui_id: str, answers: list[Answ
     `Conflict` unless every answer names a pending approval and its tool call; `ValidationFailed`
     unless every pending approval is answered. A refusal changes nothing.
     """
-    locked, pending = _locked_pending(conversation)
+    _, pending = _locked_pending(conversation)
     if pending is None:
         raise Conflict("Nothing in this conversation waits for approval.")
     expected = {a["id"]: a for a in pending["approvals"]}
@@ -190,7 +178,7 @@ def approval_claim(conversation: Conversation, *, ui_id: str, answers: list[Answ
             raise Conflict("That approval is not one this conversation waits for (answered already?).")
     if len(answers) != len(expected):
         raise _invalid("Answer every tool call that waits for approval.")
-    _clear(locked, conversation)
+    conversation_set_pending(conversation, None)  # taken: the same answer is never used twice
     return Resume(pending=pending, answers={a.call_id: a for a in answers})
 
 
@@ -209,10 +197,10 @@ def approval_supersede(conversation: Conversation) -> bool:
     """A new user message while approvals are pending: deny them; True if there were any."""
     locked, pending = _locked_pending(conversation)
     if pending is None:
-        if locked.pending_sealed:
-            _clear(locked, conversation)
+        if locked.pending_sealed:  # a paused run of another shape: dropped
+            conversation_set_pending(conversation, None)
         return False
-    _clear(locked, conversation)
+    conversation_set_pending(conversation, None)
     message = Message.objects.filter(conversation=locked, pk=str(pending.get("message"))).first()
     if message is not None:
         message_reseal(message, lambda parts: _deny_parts(parts, pending, SUPERSEDED))

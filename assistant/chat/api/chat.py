@@ -18,8 +18,9 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 
+from accounts.models import User
 from accounts.scopes import Scope
-from assistant.access import NotesPolicy, access_for
+from assistant.access import Access, NotesPolicy, access_for
 from assistant.chat.agent import history_items, provider_configured
 from assistant.chat.approvals import (
     Resume,
@@ -33,7 +34,7 @@ from assistant.chat.selectors import conversation_get, conversation_history
 from assistant.chat.services import conversation_open, message_append
 from assistant.chat.stream import HEADERS, Turn, turn_stream
 from assistant.models import Surface
-from assistant.models.conversations import NotesAccess, Role
+from assistant.models.conversations import Conversation, NotesAccess, Role
 from creatorvault.api.views import ApiView, user_path_variant
 from creatorvault.errors import AIUnavailable, ValidationFailed, field_error
 
@@ -85,6 +86,23 @@ def _newest_user_text(body: Any) -> tuple[str, str, str]:
         )
     message_id = last.get("id")
     return chat_id, message_id if isinstance(message_id, str) and message_id else uuid.uuid4().hex, text
+
+
+def _chat_access(owner: User, credential: Any, conversation: Conversation) -> tuple[Access, bool]:
+    """The tools' access in this conversation, and whether notes wait for the creator's consent.
+
+    The credential bounds it (a token without `notes:read` never gives notes); within that, the
+    conversation's `notes_access` decides: `none` never, `allow` always, `ask` per approved call.
+    """
+    setting = NotesAccess(conversation.notes_access)
+    access = access_for(owner=owner, credential=credential, surface=Surface.CHAT, client_name="chat")
+    may_read_notes = access.notes is not NotesPolicy.NEVER
+    access = replace(
+        access,
+        notes=NOTES_POLICY[setting] if may_read_notes else NotesPolicy.NEVER,
+        notes_withheld_because=NOTES_WITHHELD[setting] if may_read_notes else "",
+    )
+    return access, may_read_notes and setting == NotesAccess.ASK
 
 
 class ChatView(ApiView):
@@ -148,16 +166,7 @@ class ChatView(ApiView):
             else:
                 resume = approval_claim(conversation, ui_id=message_id, answers=answers)
                 items = []
-            setting = NotesAccess(conversation.notes_access)
-            access = access_for(
-                owner=self.caller, credential=request.auth, surface=Surface.CHAT, client_name="chat"
-            )
-            may_read_notes = access.notes is not NotesPolicy.NEVER
-            access = replace(
-                access,
-                notes=NOTES_POLICY[setting] if may_read_notes else NotesPolicy.NEVER,
-                notes_withheld_because=NOTES_WITHHELD[setting] if may_read_notes else "",
-            )
+            access, notes_consent = _chat_access(self.caller, request.auth, conversation)
             turn = Turn(
                 access=access,
                 conversation=conversation,
@@ -165,7 +174,7 @@ class ChatView(ApiView):
                 message_id=resume.ui_id if resume else uuid.uuid4().hex,
                 slot=slot,
                 user_id=user_id,
-                notes_consent=may_read_notes and setting == NotesAccess.ASK,
+                notes_consent=notes_consent,
                 resume=resume,
                 parts=resume_parts(conversation, resume) if resume else [],
             )
