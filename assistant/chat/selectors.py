@@ -98,12 +98,32 @@ def conversation_history(*, conversation: Conversation) -> list[Message]:
     return list(Message.objects.filter(conversation=conversation).order_by("seq"))
 
 
+def pending_approvals(conversation: Conversation) -> list[dict[str, str]]:
+    """The tool calls a paused turn of the conversation waits on the creator for (none if none)."""
+    pending = conversation_pending(conversation) or {}
+    return [
+        {
+            "approval_id": str(a.get("id", "")),
+            "tool_call_id": str(a.get("call", "")),
+            "tool": str(a.get("tool", "")),
+            "kind": str(a.get("kind", "")),
+        }
+        for a in pending.get("approvals", [])
+        if isinstance(a, dict)
+    ]
+
+
 def conversations_export(*, user: User) -> list[dict[str, Any]]:
-    """Every conversation of `user` with its messages, in plain text, oldest first."""
+    """Every conversation of `user` with its messages, in plain text, oldest first.
+
+    A paused turn is exported as the calls it waits on (`pending_approvals`; their input is in the
+    message's tool parts), not as the agent SDK's run state.
+    """
     rows = []
     for conversation in Conversation.objects.filter(user=user).order_by("created_at", "pk"):
         row = conversation_view(conversation)
         row.pop("awaiting_approval")
+        row["pending_approvals"] = pending_approvals(conversation)
         row["messages"] = [message_ui(message) for message in conversation_history(conversation=conversation)]
         rows.append(row)
     return rows

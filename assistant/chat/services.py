@@ -6,7 +6,7 @@ Appending a message locks its conversation's row, so two turns never take the sa
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -142,6 +142,83 @@ def message_append(
     return message
 
 
+@transaction.atomic
+def message_continue(
+    conversation: Conversation,
+    *,
+    message_pk: str,
+    parts: list[dict[str, Any]],
+    status: str,
+    tokens_in: int = 0,
+    tokens_out: int = 0,
+) -> Message:
+    """Store the rest of a resumed turn in the assistant message it continues (rows locked)."""
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    message = Message.objects.select_for_update().get(conversation=locked, pk=message_pk, role=Role.ASSISTANT)
+    message_seal(message, parts)
+    message.status = status
+    message.tokens_in += tokens_in
+    message.tokens_out += tokens_out
+    message.save(update_fields=["parts_sealed", "key_id", "status", "tokens_in", "tokens_out"])
+    now = timezone.now()
+    locked.last_message_at = now
+    locked.updated_at = now
+    locked.tokens_in += tokens_in
+    locked.tokens_out += tokens_out
+    update = ["last_message_at", "updated_at", "tokens_in", "tokens_out"]
+    locked.save(update_fields=update)
+    for name in update:
+        setattr(conversation, name, getattr(locked, name))
+    return message
+
+
+def message_reseal(message: Message, change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> None:
+    """Change a stored message's parts (`change(parts)`), sealed again under the current key."""
+    message_seal(message, change(message_parts(message)))
+    message.save(update_fields=["parts_sealed", "key_id"])
+
+
+@transaction.atomic
+def answer_store(
+    conversation: Conversation,
+    *,
+    continues: str | None,
+    parts: list[dict[str, Any]],
+    ui_id: str,
+    status: str,
+    model: str,
+    tokens_in: int,
+    tokens_out: int,
+    pending: dict[str, Any] | None,
+) -> Message:
+    """Store the assistant's answer (a new message, or the rest of the message `continues`) and,
+    if the run paused for the creator, the paused run (sealed), in one transaction."""
+    if continues is None:
+        message = message_append(
+            conversation,
+            role=Role.ASSISTANT,
+            parts=parts,
+            ui_id=ui_id,
+            status=status,
+            model=model,
+            tokens_in=tokens_in,
+            tokens_out=tokens_out,
+        )
+    else:
+        message = message_continue(
+            conversation,
+            message_pk=continues,
+            parts=parts,
+            status=status,
+            tokens_in=tokens_in,
+            tokens_out=tokens_out,
+        )
+    if pending is not None:
+        stored = {**pending, "message": str(message.pk), "ui_id": message.ui_id}
+        conversation_set_pending(conversation, stored)
+    return message
+
+
 def conversations_erase(*, user: User) -> int:
     """Delete every conversation of `user` (their messages with them); return how many."""
     _, by_model = Conversation.objects.filter(user=user).delete()
@@ -156,6 +233,23 @@ def _when(value: Any) -> Any:
     if parsed is None:
         raise ValidationFailed("A conversation's dates must be ISO 8601 date-times.")
     return parsed
+
+
+def _unpaused(parts: list[Any]) -> list[Any]:
+    """An imported message's parts, its calls that waited for approval denied (a paused run is
+    never imported: the agent's run state is only ever the server's own)."""
+    out = []
+    for part in parts:
+        if isinstance(part, dict) and part.get("state") == "approval-requested":
+            given = part.get("approval")
+            approval: dict[str, Any] = given if isinstance(given, dict) else {}
+            part = {
+                **part,
+                "state": "output-denied",
+                "approval": {"id": str(approval.get("id", "")), "approved": False, "reason": "Imported."},
+            }
+        out.append(part)
+    return out
 
 
 @transaction.atomic
@@ -209,7 +303,7 @@ def conversations_import(*, user: User, rows: Any) -> int:
                 if metadata.get("created_at")
                 else timezone.now(),
             )
-            message_seal(message, parts)
+            message_seal(message, _unpaused(parts))
             try:
                 message.full_clean(exclude=["user", "conversation"], validate_unique=False)
             except ValidationError as exc:

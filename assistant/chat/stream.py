@@ -8,6 +8,10 @@
     data: {"type":"finish-step"}  data: {"type":"finish","finishReason":"stop"}
     data: [DONE]
 
+A call that waits for the creator ends the turn with `tool-approval-request` parts and
+`finishReason: "tool-calls"`, the paused run stored sealed; the creator's answer resumes it in the
+same message (`tool-output-available` or `tool-output-denied`, then the rest): `approvals`.
+
 Comments (`: keep-alive`) go out while the model is silent, so proxies keep the stream open. A
 provider error, a timeout or malformed model output ends the stream with an `error` part and
 the message stored as `failed`; a client that goes away cancels the turn and what was said so far
@@ -25,16 +29,18 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from agents import Runner
+from agents import Runner, RunState
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
 from assistant.access import Access
 from assistant.chat import agent as chat_agent
 from assistant.chat import metrics as chat_metrics
+from assistant.chat.approvals import Resume, call_id_of, new_approval_id, pending_of, resume_state
 from assistant.chat.limits import stream_release, tokens_spend
-from assistant.chat.services import message_append
-from assistant.models.conversations import Conversation, MessageStatus, Role
+from assistant.chat.services import answer_store
+from assistant.models.conversations import Conversation, MessageStatus
+from assistant.tools import TOOLS_BY_NAME
 
 logger = logging.getLogger("assistant.chat")
 
@@ -68,6 +74,11 @@ class Turn:
     user_id: str
     parts: list[dict[str, Any]] = field(default_factory=list)
     status: str = MessageStatus.COMPLETE
+    #: The conversation asks the creator before notes reach the model (notes access `ask`).
+    notes_consent: bool = False
+    #: A paused run this turn resumes (its message goes on), and the run this turn pauses, if any.
+    resume: Resume | None = None
+    pending: dict[str, Any] | None = None
     tokens_in: int = 0
     tokens_out: int = 0
     _text: dict[str, Any] | None = None
@@ -105,7 +116,36 @@ class Turn:
             {"type": "tool-input-available", "toolCallId": call_id, "toolName": name, "input": value},
         ]
 
+    def approval_requests(self, result: Any) -> list[dict[str, Any]]:
+        """The run stopped for the creator: ask, and keep the paused run for `_finish` to store."""
+        out, approvals = self.text_end(), []
+        for item in result.interruptions:
+            call_id = call_id_of(item.raw_item)
+            spec = TOOLS_BY_NAME.get(str(item.tool_name))
+            kind = chat_agent.KIND_DESTRUCTIVE if spec is None or spec.destructive else chat_agent.KIND_NOTES
+            approval = {"id": new_approval_id(), "call": call_id, "tool": str(item.tool_name), "kind": kind}
+            approvals.append(approval)
+            for part in self.parts:
+                if part.get("toolCallId") == call_id:
+                    part["state"] = "approval-requested"
+                    part["approval"] = {"id": approval["id"]}
+            out.append({"type": "tool-approval-request", "approvalId": approval["id"], "toolCallId": call_id})
+        usage = result.context_wrapper.usage
+        self.pending = pending_of(
+            state=result.to_state().to_json(),
+            approvals=approvals,
+            tokens_in=int(usage.input_tokens or 0),
+            tokens_out=int(usage.output_tokens or 0),
+        )
+        return out
+
     def tool_output(self, call_id: str, output: Any) -> list[dict[str, Any]]:
+        answer = self.resume.answers.get(call_id) if self.resume else None
+        if answer is not None and not answer.approved:
+            for part in self.parts:
+                if part.get("toolCallId") == call_id:
+                    part["state"] = "output-denied"
+            return [{"type": "tool-output-denied", "toolCallId": call_id}]
         if isinstance(output, str):
             with contextlib.suppress(ValueError):
                 output = json.loads(output)
@@ -142,10 +182,13 @@ def _translate(turn: Turn, event: Any) -> list[dict[str, Any]]:
 
 async def _events(turn: Turn) -> AsyncIterator[dict[str, Any] | None]:
     """The turn's UI parts; None when the model has been silent for a keep-alive interval."""
-    agent = chat_agent.build_agent(turn.access, chat_agent.build_model())
+    agent = chat_agent.build_agent(turn.access, chat_agent.build_model(), notes_consent=turn.notes_consent)
+    run_input: RunState[Any, Any] | list[Any] = (
+        await resume_state(agent, turn.resume) if turn.resume else cast(Any, turn.items)
+    )
     result = Runner.run_streamed(
         agent,
-        input=cast(Any, turn.items),
+        input=run_input,
         max_turns=settings.AI_MAX_TURNS,
         run_config=chat_agent.run_config(),
     )
@@ -167,27 +210,33 @@ async def _events(turn: Turn) -> AsyncIterator[dict[str, Any] | None]:
                 pending = None
             for part in _translate(turn, event):
                 yield part
+        if result.interruptions:
+            for part in turn.approval_requests(result):
+                yield part
     finally:
         if pending is not None:
             pending.cancel()
         result.cancel()
         usage = result.context_wrapper.usage
-        turn.tokens_in, turn.tokens_out = int(usage.input_tokens or 0), int(usage.output_tokens or 0)
+        spent_in, spent_out = turn.resume.tokens if turn.resume else (0, 0)
+        turn.tokens_in = max(0, int(usage.input_tokens or 0) - spent_in)
+        turn.tokens_out = max(0, int(usage.output_tokens or 0) - spent_out)
 
 
 def _finish(turn: Turn) -> None:
     for part in turn.parts:
         if part.get("type") == "text":
             part["state"] = "done"
-    message_append(
+    answer_store(
         turn.conversation,
-        role=Role.ASSISTANT,
+        continues=turn.resume.message_pk if turn.resume else None,
         parts=turn.parts,
         ui_id=turn.message_id,
         status=turn.status,
         model=settings.AI_MODEL or "",
         tokens_in=turn.tokens_in,
         tokens_out=turn.tokens_out,
+        pending=turn.pending,
     )
     tokens_spend(user_id=turn.user_id, tokens=turn.tokens_in + turn.tokens_out)
 
@@ -220,7 +269,7 @@ async def turn_stream(turn: Turn) -> AsyncIterator[bytes]:
         for part in turn.text_end():
             yield sse(part)
         yield sse({"type": "finish-step"})
-        yield sse({"type": "finish", "finishReason": "stop"})
+        yield sse({"type": "finish", "finishReason": "tool-calls" if turn.pending else "stop"})
         yield DONE
     finally:
         try:

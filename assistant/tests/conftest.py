@@ -8,10 +8,12 @@ from typing import Any
 
 import httpx2
 import pytest
+from agents.testing import ScriptedModel
 from asgiref.sync import async_to_sync
 from django.core import signals
 from django.db import close_old_connections
 
+from assistant.chat import agent
 from assistant.tests.helpers import http_client, mcp_client, running_app
 
 
@@ -90,3 +92,18 @@ def scoped_token(issue_token) -> Callable[..., str]:
         return str(issue_token(user, list(scopes), name="MCP client").token_string)
 
     return make
+
+
+@pytest.fixture
+def provider(settings, monkeypatch) -> Callable[..., ScriptedModel]:
+    """`provider(*steps)`: a configured chat provider whose model is the SDK's scripted model
+    playing `steps` (each call replaces the model the next turn gets)."""
+    settings.AI_BASE_URL = "http://127.0.0.1:8499/v1"
+    settings.AI_MODEL = "scripted"
+
+    def script(*steps: Any) -> ScriptedModel:
+        model = ScriptedModel(list(steps))
+        monkeypatch.setattr(agent, "build_model", lambda: model)
+        return model
+
+    return script

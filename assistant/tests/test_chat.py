@@ -8,9 +8,8 @@ import warnings
 from typing import Any
 
 import pytest
-from agents.testing import ScriptedModel, assistant_message, function_call
+from agents.testing import assistant_message, function_call
 
-from assistant.chat import agent
 from assistant.models import AIActivity
 from assistant.models.conversations import Conversation, Message
 from ideas.models import Idea
@@ -35,22 +34,6 @@ def parts_of(response) -> list[Any]:
     events = [block for block in raw.split("\n\n") if block.startswith("data: ")]
     assert events[-1] == "data: [DONE]"
     return [json.loads(block[6:]) for block in events[:-1]]
-
-
-@pytest.fixture
-def provider(settings, monkeypatch):
-    """A configured provider whose model is the SDK's scripted model."""
-    settings.AI_BASE_URL = "http://127.0.0.1:8499/v1"
-    settings.AI_MODEL = "scripted"
-    models: list[ScriptedModel] = []
-
-    def script(*steps: Any) -> ScriptedModel:
-        model = ScriptedModel(list(steps))
-        models.append(model)
-        monkeypatch.setattr(agent, "build_model", lambda: model)
-        return model
-
-    return script
 
 
 @pytest.mark.django_db

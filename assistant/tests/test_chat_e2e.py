@@ -1,13 +1,18 @@
 """The chat end to end over real sockets: uvicorn serving `config.asgi`, a stub OpenAI-compatible
 Chat Completions server on loopback (streaming text and tool calls), and the AI SDK's own client
 code (`ai`'s DefaultChatTransport and readUIMessageStream, run with Node) reading the stream.
-Also: the provider down, timing out or sending garbage, and a client that goes away mid-answer.
+Also: the provider down, timing out or sending garbage, a client that goes away mid-answer, and
+the tool approval flow as useChat runs it (the `ai` package's AbstractChat) across two server
+processes sharing only the database.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import re
+import secrets
 import shutil
 import subprocess
 import threading
@@ -56,6 +61,7 @@ class StubProvider(BaseHTTPRequestHandler):
         if isinstance(last_user, list):
             last_user = "".join(p.get("text", "") for p in last_user)
         answered_tool = messages[-1]["role"] == "tool"
+        trash = re.search(r"trash idea ([0-9a-f-]{36})", last_user)
         if "garbage" in last_user:
             self._start()
             self.wfile.write(b"data: {this is not json\n\n")
@@ -64,7 +70,19 @@ class StubProvider(BaseHTTPRequestHandler):
             time.sleep(6)
             return
         self._start()
-        if "add" in last_user and not answered_tool:
+        if trash and not answered_tool:
+            call = {
+                "index": 0,
+                "id": "call_trash",
+                "type": "function",
+                "function": {"name": "delete_idea", "arguments": json.dumps({"idea_id": trash[1]})},
+            }
+            self.wfile.write(_chunk({"role": "assistant", "tool_calls": [call]}))
+            self.wfile.write(_chunk({}, "tool_calls"))
+        elif trash and "declined" in str(messages[-1].get("content")):
+            self.wfile.write(_chunk({"role": "assistant", "content": "Kept it."}))
+            self.wfile.write(_chunk({}, "stop"))
+        elif "add" in last_user and not answered_tool:
             call = {
                 "index": 0,
                 "id": "call_1",
@@ -118,20 +136,30 @@ def chat_server(django_db_setup, django_db_blocker, tmp_path_factory, provider_u
         yield server
 
 
-def _node_turn(server: LiveServer, token: str, chat_id: str, text: str) -> dict[str, Any]:
+@pytest.fixture(scope="module")
+def two_workers(
+    django_db_setup, django_db_blocker, tmp_path_factory, provider_url
+) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Two server processes sharing only the database (and the key ring): two workers."""
+    state = tmp_path_factory.mktemp("chat-workers")
+    shared = {
+        "AI_BASE_URL": provider_url,
+        "AI_MODEL": "stub",
+        "AI_TIMEOUT_SECONDS": "2",
+        "ENCRYPTION_KEYS": "e2e:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+    }
+    with live_server(state, **shared) as one, live_server(state, **shared) as two:
+        yield one, two
+
+
+def _node(script: str, env: dict[str, str]) -> dict[str, Any]:
     if shutil.which("node") is None or not (NODE_DIR / "node_modules" / "ai").is_dir():
         pytest.fail(
             f"Node and the `ai` package are needed: run `npm ci --prefix {NODE_DIR}` (make test does)."
         )
-    env = {
-        **os.environ,
-        "CHAT_URL": f"{server.url}/api/v1/chat",
-        "CHAT_TOKEN": token,
-        "CHAT_ID": chat_id,
-        "CHAT_TEXT": text,
-    }
     done = subprocess.run(
-        ["node", "chat_e2e.mjs"],
+        ["node", script],
         cwd=NODE_DIR,
         env=env,
         capture_output=True,
@@ -141,6 +169,11 @@ def _node_turn(server: LiveServer, token: str, chat_id: str, text: str) -> dict[
     )
     assert done.returncode == 0, done.stderr
     return dict(json.loads(done.stdout))
+
+
+def _node_turn(server: LiveServer, token: str, chat_id: str, text: str) -> dict[str, Any]:
+    env = {"CHAT_URL": f"{server.url}/api/v1/chat", "CHAT_TOKEN": token, "CHAT_ID": chat_id}
+    return _node("chat_e2e.mjs", {**os.environ, **env, "CHAT_TEXT": text})
 
 
 def _messages(server: LiveServer, creator: Any, chat_id: str) -> list[dict[str, Any]]:
@@ -223,3 +256,58 @@ def test_a_client_that_goes_away_keeps_the_partial_answer(chat_server):
     text = "".join(p["text"] for p in stored[-1]["parts"] if p["type"] == "text")
     assert text.startswith("w0 w1 w2")
     assert "w39" not in text
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_the_ai_sdk_answers_an_approval_on_another_worker(two_workers, approve):
+    one, two = two_workers
+    creator = _creator(one, "Ada")
+    idea = _api(one, creator, "POST", "/ideas", json={"title": "Stub sourdough"})
+    chat_id = f"e2e-approval-{approve}"
+    env = {
+        "CHAT_URL": f"{one.url}/api/v1/chat",
+        "CHAT_URL_RESUME": f"{two.url}/api/v1/chat",
+        "CHAT_TOKEN": creator.token,
+        "CHAT_ID": chat_id,
+        "CHAT_TEXT": f"Please trash idea {idea['id']}",
+        "APPROVE": "1" if approve else "0",
+        "REASON": "" if approve else "keep it",
+    }
+    out = _node("approval_e2e.mjs", {**os.environ, **env})
+    assert out["error"] is None
+    paused = next(p for p in out["paused"]["parts"] if p["type"] == "tool-delete_idea")
+    assert paused["state"] == "approval-requested"
+    assert paused["input"] == {"idea_id": idea["id"]}
+    assert paused["approval"]["id"].startswith("approval-")
+    # What the AI SDK sent as the answer: the paused message last, its part approval-responded.
+    answered = out["answer"]["messages"][-1]
+    assert answered["role"] == "assistant"
+    part = next(p for p in answered["parts"] if p["type"] == "tool-delete_idea")
+    assert part["state"] == "approval-responded"
+    assert part["approval"]["approved"] is approve
+    assert out["messages"] == 2  # the answer continued the same assistant message
+    assert out["requests"] == 2  # and useChat did not send again once it was answered
+    final = next(p for p in out["final"]["parts"] if p["type"] == "tool-delete_idea")
+    text = "".join(p["text"] for p in out["final"]["parts"] if p["type"] == "text")
+    ideas = _api(two, creator, "GET", "/ideas")["ideas"]
+    ledger = _api(two, creator, "GET", "/users/me/ai-activity")["activity"]
+    if approve:
+        assert final["state"] == "output-available"
+        assert text == "Done and dusted."
+        assert ideas == []
+        assert [(r["tool"], r["surface"], r["outcome"]) for r in ledger] == [("delete_idea", "chat", "ok")]
+    else:
+        assert final["state"] == "output-denied"
+        assert text == "Kept it."
+        assert [i["title"] for i in ideas] == ["Stub sourdough"]
+        assert ledger == []
+    stored = _messages(one, creator, chat_id)
+    assert [m["role"] for m in stored] == ["user", "assistant"]
+    assert _api(one, creator, "GET", f"/conversations/{chat_id}")["awaiting_approval"] is False
+    replay = httpx2.post(
+        f"{two.url}/api/v1/chat",
+        json=out["answer"],
+        headers={"Authorization": f"Bearer {creator.token}"},
+        timeout=30,
+    )
+    assert replay.status_code == 409

@@ -85,6 +85,14 @@ class ExportConversationSerializer(ConversationSerializer):
     """One conversation of the export, with all of its messages."""
 
     awaiting_approval = None  # type: ignore[assignment]
+    pending_approvals = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        help_text=(
+            "Tool calls a paused turn waits on you for (`approval_id`, `tool_call_id`, `tool`, "
+            "`kind`: destructive or notes); their input is in the message's tool parts. Not "
+            "restored on import: an imported conversation waits for nothing."
+        ),
+    )
     messages = UIMessageSerializer(many=True)
 
 

@@ -2,7 +2,9 @@
 
 The body is what `DefaultChatTransport` sends: `{"id", "messages", "trigger", ...}`. Only the
 newest user message is taken (its text parts); the history comes from the database, never from
-the body. Everything that fails before the stream starts is the usual JSON error envelope.
+the body. Or, when the newest message is the assistant's, the body answers the approvals a paused
+turn waits for (`assistant.chat.approvals`): only those answers are read, and the stored run
+resumes. Everything that fails before the stream starts is the usual JSON error envelope.
 """
 
 from __future__ import annotations
@@ -16,27 +18,43 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 
+from accounts.models import User
 from accounts.scopes import Scope
-from assistant.access import NotesPolicy, access_for
+from assistant.access import Access, NotesPolicy, access_for
 from assistant.chat.agent import history_items, provider_configured
+from assistant.chat.approvals import (
+    Resume,
+    approval_answers,
+    approval_claim,
+    approval_supersede,
+    resume_parts,
+)
 from assistant.chat.limits import chat_rate_limit, stream_acquire, stream_release, tokens_check
-from assistant.chat.selectors import conversation_history
+from assistant.chat.selectors import conversation_get, conversation_history
 from assistant.chat.services import conversation_open, message_append
 from assistant.chat.stream import HEADERS, Turn, turn_stream
 from assistant.models import Surface
-from assistant.models.conversations import NotesAccess, Role
+from assistant.models.conversations import Conversation, NotesAccess, Role
 from creatorvault.api.views import ApiView, user_path_variant
 from creatorvault.errors import AIUnavailable, ValidationFailed, field_error
 
+# `ask`: never without the creator's consent, which a call asks for (`assistant.chat.agent`).
 NOTES_POLICY = {
     NotesAccess.NONE: NotesPolicy.NEVER,
     NotesAccess.ASK: NotesPolicy.NEVER,
     NotesAccess.ALLOW: NotesPolicy.ALWAYS,
 }
-NOTES_WITHHELD = (
-    "Notes are withheld in this conversation. The creator can let notes reach the assistant in "
-    "the conversation's settings (notes access: allow)."
-)
+NOTES_WITHHELD = {
+    NotesAccess.NONE: (
+        "Notes are withheld in this conversation. The creator can let notes reach the assistant "
+        "in the conversation's settings (notes access: allow or ask)."
+    ),
+    NotesAccess.ASK: (
+        "Notes are withheld unless the creator agrees. To ask them, call get_idea (or expand_idea) "
+        "again with include_notes: true, only if the creator wants this idea's notes used."
+    ),
+    NotesAccess.ALLOW: "",
+}
 
 
 def _newest_user_text(body: Any) -> tuple[str, str, str]:
@@ -70,6 +88,23 @@ def _newest_user_text(body: Any) -> tuple[str, str, str]:
     return chat_id, message_id if isinstance(message_id, str) and message_id else uuid.uuid4().hex, text
 
 
+def _chat_access(owner: User, credential: Any, conversation: Conversation) -> tuple[Access, bool]:
+    """The tools' access in this conversation, and whether notes wait for the creator's consent.
+
+    The credential bounds it (a token without `notes:read` never gives notes); within that, the
+    conversation's `notes_access` decides: `none` never, `allow` always, `ask` per approved call.
+    """
+    setting = NotesAccess(conversation.notes_access)
+    access = access_for(owner=owner, credential=credential, surface=Surface.CHAT, client_name="chat")
+    may_read_notes = access.notes is not NotesPolicy.NEVER
+    access = replace(
+        access,
+        notes=NOTES_POLICY[setting] if may_read_notes else NotesPolicy.NEVER,
+        notes_withheld_because=NOTES_WITHHELD[setting] if may_read_notes else "",
+    )
+    return access, may_read_notes and setting == NotesAccess.ASK
+
+
 class ChatView(ApiView):
     """`/chat`: one streamed turn of the assistant."""
 
@@ -84,9 +119,20 @@ class ChatView(ApiView):
             "read (the history is the server's). The answer streams as Server-Sent Events in the AI "
             "SDK UI message stream protocol (`x-vercel-ai-ui-message-stream: v1`; start, text, tool, "
             "finish parts, then `[DONE]`; `: keep-alive` comments while the model thinks). A provider "
-            "failure ends the stream with an `error` part. 503 `AI_UNAVAILABLE` without a configured "
-            "model; 409 with too many answers streaming at once; 429 past the chat rate limit or "
-            "today's token budget (with `Retry-After`)."
+            "failure ends the stream with an `error` part.\n\n"
+            "**Approvals.** A call that waits for you (trashing an idea; under notes access `ask`, "
+            "a call that would read an idea's notes) ends the turn with `tool-input-available` and "
+            "`tool-approval-request` (`approvalId`, `toolCallId`), `finishReason: tool-calls`, the "
+            "paused run kept sealed on the server. Answer with what `useChat` sends after "
+            "`addToolApprovalResponse` (`sendAutomaticallyWhen: "
+            "lastAssistantMessageIsCompleteWithApprovalResponses`): the assistant message last, its "
+            "tool parts in state `approval-responded` with `approval: {id, approved, reason?}`. "
+            "Approved, the tool runs; denied, it does not and the model is told; the turn continues "
+            "in the same message. An id that is not the pending one (forged, answered already, "
+            "another conversation's) is a 409 `CONFLICT`, a malformed answer a 400; a new user "
+            "message instead denies what was pending.\n\n"
+            "503 `AI_UNAVAILABLE` without a configured model; 409 with too many answers streaming "
+            "at once; 429 past the chat rate limit or today's token budget (with `Retry-After`)."
         ),
         request={"application/json": {"type": "object", "additionalProperties": True}},
         responses={200: OpenApiResponse(description="`text/event-stream`: the UI message stream.")},
@@ -98,38 +144,43 @@ class ChatView(ApiView):
             raise AIUnavailable()
         user_id = str(self.caller.pk)
         chat_rate_limit(user_id=user_id)
-        chat_id, message_id, text = _newest_user_text(request.data)
-        conversation = conversation_open(owner=self.caller, chat_id=chat_id)
+        answered = approval_answers(request.data)
+        if answered is None:
+            chat_id, message_id, text = _newest_user_text(request.data)
+            conversation = conversation_open(owner=self.caller, chat_id=chat_id)
+        else:  # answers to a paused turn: only an existing conversation of the caller has one
+            chat_id, message_id, answers = answered
+            conversation = conversation_get(owner=self.caller, chat_id=chat_id)
         tokens_check(user_id=user_id)
         slot = stream_acquire(user_id=user_id)
+        resume: Resume | None = None
         try:
-            message_append(
-                conversation, role=Role.USER, parts=[{"type": "text", "text": text}], ui_id=message_id
-            )
-            access = access_for(
-                owner=self.caller, credential=request.auth, surface=Surface.CHAT, client_name="chat"
-            )
-            access = replace(
-                access,
-                notes=NOTES_POLICY[NotesAccess(conversation.notes_access)]
-                if access.notes is not NotesPolicy.NEVER
-                else NotesPolicy.NEVER,
-                notes_withheld_because=NOTES_WITHHELD,
-            )
-            items = history_items(
-                conversation_history(conversation=conversation), budget_tokens=settings.AI_HISTORY_TOKENS
+            if answered is None:
+                approval_supersede(conversation)  # a new message denies what waited for an answer
+                message_append(
+                    conversation, role=Role.USER, parts=[{"type": "text", "text": text}], ui_id=message_id
+                )
+                items = history_items(
+                    conversation_history(conversation=conversation), budget_tokens=settings.AI_HISTORY_TOKENS
+                )
+            else:
+                resume = approval_claim(conversation, ui_id=message_id, answers=answers)
+                items = []
+            access, notes_consent = _chat_access(self.caller, request.auth, conversation)
+            turn = Turn(
+                access=access,
+                conversation=conversation,
+                items=items,
+                message_id=resume.ui_id if resume else uuid.uuid4().hex,
+                slot=slot,
+                user_id=user_id,
+                notes_consent=notes_consent,
+                resume=resume,
+                parts=resume_parts(conversation, resume) if resume else [],
             )
         except BaseException:
             stream_release(slot)
             raise
-        turn = Turn(
-            access=access,
-            conversation=conversation,
-            items=items,
-            message_id=uuid.uuid4().hex,
-            slot=slot,
-            user_id=user_id,
-        )
         return StreamingHttpResponse(turn_stream(turn), headers=HEADERS)
 
 
