@@ -132,11 +132,23 @@ def test_the_cursor_wins_over_offset(owner_client: APIClient, make_idea: Any) ->
     cursor = first["pagination"]["next_cursor"]
     by_cursor = owner_client.get(IDEAS, {"limit": 2, "cursor": cursor}).json()["data"]
     with_offset = owner_client.get(IDEAS, {"limit": 2, "cursor": cursor, "offset": 5}).json()["data"]
-    assert with_offset == by_cursor
+    assert unsigned(with_offset) == unsigned(by_cursor)
     assert by_cursor["pagination"]["offset"] is None
     by_offset = owner_client.get(IDEAS, {"limit": 2, "offset": 2}).json()["data"]
     assert [i["id"] for i in by_offset["ideas"]] == [i["id"] for i in by_cursor["ideas"]]
-    assert by_offset["pagination"]["next_cursor"] == by_cursor["pagination"]["next_cursor"]
+    assert (
+        unsigned(by_offset)["pagination"]["next_cursor"] == unsigned(by_cursor)["pagination"]["next_cursor"]
+    )
+
+
+def unsigned(page: dict[str, Any]) -> dict[str, Any]:
+    """The page with its cursors' signature and signing time cut off (two requests a second apart
+    sign the same position differently)."""
+    pagination = {
+        key: value.rsplit(":", 2)[0] if key.endswith("cursor") and isinstance(value, str) else value
+        for key, value in page["pagination"].items()
+    }
+    return {**page, "pagination": pagination}
 
 
 def test_a_cursor_page_is_one_query(owner_client: APIClient, make_idea: Any) -> None:
