@@ -14,7 +14,8 @@ without the session, CSRF, authentication and messages middleware, which do noth
 authenticated by its bearer token: DRF authenticates it, API views are CSRF-exempt, and nothing on
 the API reads a session or a message) and the view, then `close()` (the `request_finished`
 signal: the database connection goes back to the pool) before the body is sent. A streaming
-answer (the chat) is sent by Django's own code and closed after its last chunk, as Django does.
+answer (the chat) is sent by Django's own code while a second task listens for the client going
+away (a disconnect cancels the sending, as in Django's handler), and closed after its last chunk.
 
 Everything else (the admin, the docs, health probes, requests without a bearer token) goes through
 Django's own ASGI handler and the whole `MIDDLEWARE`.
@@ -23,13 +24,14 @@ Django's own ASGI handler and the whole `MIDDLEWARE`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
 from django.core import signals
-from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
+from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed, RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
@@ -107,11 +109,30 @@ class LeanAPIHandler(ASGIHandler):
                 # back to the pool at the end of each.
                 response = await loop.run_in_executor(self.executor, self._serve, scope, request)
                 closed = not response.streaming
-            await self.send_response(response, send)  # type: ignore[no-untyped-call]
+            if response.streaming:
+                await self._stream(response, receive, send)
+            else:
+                await self.send_response(response, send)  # type: ignore[no-untyped-call]
             if not closed:
                 await loop.run_in_executor(self.executor, response.close)
         finally:
             body_file.close()
+
+    async def _stream(self, response: HttpResponseBase, receive: Receive, send: Send) -> None:
+        """Send a streaming answer while listening for the client going away, as Django does.
+
+        A disconnect cancels the sending (and so the iteration of the streaming content: the chat's
+        turn sees the cancellation and keeps its partial answer as interrupted).
+        """
+        sending = asyncio.create_task(self.send_response(response, send))  # type: ignore[no-untyped-call]
+        listening = asyncio.create_task(self.listen_for_disconnect(receive))  # type: ignore[no-untyped-call]
+        await asyncio.wait({sending, listening}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (listening, sending):
+            if not task.done():
+                task.cancel()
+            # The client went away, or the answer was sent before it did.
+            with contextlib.suppress(asyncio.CancelledError, RequestAborted):
+                await task
 
     def _serve(self, scope: Scope, request: HttpRequest) -> HttpResponseBase:
         """The whole synchronous part of one request, in one thread; closed unless it streams."""
