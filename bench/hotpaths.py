@@ -7,6 +7,11 @@ request is the server's own (no HTTP server, no load generator, nothing else on 
     .venv/bin/python bench/hotpaths.py                      # CPU ms per request of each hot path
     .venv/bin/python bench/hotpaths.py --profile list_typical --top 30   # and where one of them goes
     .venv/bin/python bench/hotpaths.py --project /other/checkout        # the same on another tree
+    .venv/bin/python bench/hotpaths.py --asgi               # through config.asgi (as production serves)
+
+`--asgi` sends each request through the ASGI application (`config.asgi.application`, on uvloop),
+one at a time, instead of the test client: the figures then include what serving under ASGI adds
+(the hops between the event loop and the threads that run Django's synchronous code).
 
 Needs the bench database seeded (`bench/run.py --seed-only`) and Redis on 127.0.0.1:6379 (index
 `--redis-db`, default 7). Ideas made by `create` are deleted at the end.
@@ -39,6 +44,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--only", help="comma-separated operations (default: all)")
     parser.add_argument("--profile", help="print cProfile's top functions for this operation")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--asgi", action="store_true", help="through config.asgi, not the test client")
     return parser.parse_args()
 
 
@@ -113,6 +119,90 @@ def _token(private: Any, kid: str, user: Any) -> str:
     return str(jwt.encode(claims, private, algorithm="EdDSA", headers={"kid": kid}))
 
 
+class _Response:
+    """What `call` needs of an answer: its status and JSON body."""
+
+    def __init__(self, status_code: int, content: bytes) -> None:
+        self.status_code, self.content = status_code, content
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.content)
+
+
+class _ASGIClient:
+    """Sends one request at a time through the ASGI application, on one event loop (uvloop)."""
+
+    def __init__(self) -> None:
+        import asyncio
+
+        import uvloop
+
+        from config.asgi import application
+
+        self.app = application
+        self.loop = uvloop.new_event_loop()
+        asyncio.set_event_loop(self.loop)
+
+    def get(self, path: str, **kwargs: Any) -> _Response:
+        return self._request("GET", path, b"", **kwargs)
+
+    def post(self, path: str, data: Any = None, content_type: str = "", **kwargs: Any) -> _Response:
+        import json
+
+        return self._request("POST", path, json.dumps(data).encode(), CONTENT_TYPE=content_type, **kwargs)
+
+    def _request(self, method: str, path: str, body: bytes, **meta: str) -> _Response:
+        import asyncio
+
+        raw_path, _, query = path.partition("?")
+        headers = [(b"host", b"testserver")]
+        for key, value in meta.items():
+            name = key.removeprefix("HTTP_").replace("_", "-").lower()
+            headers.append((name.encode(), value.encode()))
+        if body:
+            headers.append((b"content-length", str(len(body)).encode()))
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "path": raw_path,
+            "raw_path": raw_path.encode(),
+            "root_path": "",
+            "query_string": query.encode(),
+            "headers": headers,
+            "client": ("127.0.0.1", 50000),
+            "server": ("testserver", 80),
+        }
+        done = asyncio.Event()
+        sent = False
+        status = 0
+        chunks: list[bytes] = []
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            await done.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    done.set()
+
+        self.loop.run_until_complete(self.app(scope, receive, send))
+        return _Response(status, b"".join(chunks))
+
+
 def main() -> None:
     args = _arguments()
     private, kid = _setup(args)
@@ -170,11 +260,14 @@ def main() -> None:
             created.append(response.json()["data"]["id"])
 
     chosen = [name for name in OPERATIONS if not args.only or name in args.only.split(",")]
-    print(f"project {args.project}  database {args.database}  requests/op {args.requests}")
+    print(
+        f"project {args.project}  database {args.database}  requests/op {args.requests}  "
+        f"via {'ASGI' if args.asgi else 'the test client'}"
+    )
     print(f"{'operation':<14} {'CPU ms/req':>10} {'wall ms/req':>11}")
     try:
         for name in chosen:
-            client = Client()
+            client: Any = _ASGIClient() if args.asgi else Client()
             for _ in range(20):  # warm: imports, connections, caches
                 op(name, client)
             profiler = cProfile.Profile() if name == args.profile else None

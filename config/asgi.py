@@ -11,6 +11,7 @@ gunicorn's uvicorn workers (`gunicorn.conf.py`, `creatorvault.serving`), `make r
 import os
 from typing import Any
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -19,9 +20,12 @@ django_handler = get_asgi_application()
 # Imported after Django is set up: the MCP app uses the models.
 from assistant.mcp.http import MCP_PATH, METADATA_PATH, build_app, serves_path  # noqa: E402
 from creatorvault.asgi import SizedBody  # noqa: E402
+from creatorvault.lean_asgi import application_with_lean_api  # noqa: E402
 from creatorvault.metrics import instrument_asgi  # noqa: E402
 
-django_application = SizedBody(django_handler)
+# Bearer-token API requests take the lean path (one thread hop, API_MIDDLEWARE:
+# creatorvault.lean_asgi); the rest Django's own ASGI handler.
+django_application = SizedBody(application_with_lean_api(django_handler, settings.API_SYNC_THREADS))
 mcp_application = build_app()
 # Its requests counted in /metrics like Django's routes (the MCP app is outside Django's middleware).
 mcp_counted = instrument_asgi(

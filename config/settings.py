@@ -80,6 +80,22 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Bearer-token requests under /api/ (creatorvault.lean_asgi, production's ASGI serving) skip what only
+# browser sessions use: sessions, CSRF, Django's authentication (DRF authenticates the token),
+# messages, and static files. Everything else keeps its place and order in MIDDLEWARE.
+API_SKIPPED_MIDDLEWARE = frozenset(
+    {
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+    }
+)
+API_MIDDLEWARE = [path for path in MIDDLEWARE if path not in API_SKIPPED_MIDDLEWARE]
+# Threads per process that run those requests, each in one call (creatorvault.lean_asgi).
+API_SYNC_THREADS: int = env.int("API_SYNC_THREADS", default=4)
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"

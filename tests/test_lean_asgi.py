@@ -1,0 +1,101 @@
+"""The lean ASGI path (creatorvault.lean_asgi): bearer-token API requests through config.asgi.
+
+Production serves `config.asgi:application`; the test client does not go through it, so these
+tests drive the ASGI application itself: a bearer-token API request is answered like the test
+client's, without session or CSRF work, with its one JSON log line; everything else (the admin,
+requests without a bearer token) keeps Django's whole middleware.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from asgiref.testing import ApplicationCommunicator
+
+from config.asgi import application
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def asgi_get(path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """One GET through the ASGI application: (status, headers, body)."""
+    scope: dict[str, Any] = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path.split("?")[0],
+        "raw_path": path.split("?")[0].encode(),
+        "query_string": (path.split("?", 1)[1] if "?" in path else "").encode(),
+        "root_path": "",
+        "headers": [(b"host", b"testserver")]
+        + [(name.lower().encode(), value.encode()) for name, value in (headers or {}).items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+
+    async def exchange() -> tuple[int, dict[str, str], bytes]:
+        communicator = ApplicationCommunicator(application, scope)
+        await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
+        start = await communicator.receive_output(timeout=20)
+        body = b""
+        while True:
+            message = await communicator.receive_output(timeout=20)
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        await communicator.wait(timeout=5)
+        answer_headers: dict[str, str] = {}
+        for name, value in start["headers"]:
+            key = name.decode().lower()
+            answer_headers[key] = (
+                f"{answer_headers[key]}, {value.decode()}" if key in answer_headers else value.decode()
+            )
+        return start["status"], answer_headers, body
+
+    return async_to_sync(exchange)()
+
+
+def test_a_bearer_api_request_is_answered_as_the_test_client_answers_it(
+    owner, make_idea, mint_token, owner_client, caplog
+) -> None:
+    make_idea(title="Lean path")
+    token = mint_token(owner)
+    caplog.set_level(logging.INFO, logger="creatorvault.request")
+
+    status, headers, body = asgi_get(
+        "/api/v1/ideas?limit=5", {"Authorization": f"Bearer {token}", "X-Request-ID": "lean-1"}
+    )
+
+    assert status == 200
+    lines = [record for record in caplog.records if record.name == "creatorvault.request"]
+    assert [getattr(record, "request_id", None) for record in lines] == ["lean-1"]  # one line
+    expected = owner_client.get("/api/v1/ideas?limit=5", HTTP_X_REQUEST_ID="lean-1")
+    answer = json.loads(body)
+    assert answer["data"] == expected.json()["data"] and "Lean path" in body.decode()
+    assert answer["meta"]["request_id"] == "lean-1"
+    assert headers["content-type"] == expected["Content-Type"]
+    assert headers["x-request-id"] == "lean-1"
+    assert "set-cookie" not in headers  # no session or CSRF cookie work
+    assert "cookie" not in headers.get("vary", "").lower()
+    assert "x-frame-options" in headers and "content-security-policy" in headers
+
+
+def test_an_api_error_through_the_lean_path_is_the_envelope(mint_token, owner) -> None:
+    status, _, body = asgi_get("/api/v1/ideas/not-a-uuid", {"Authorization": f"Bearer {mint_token(owner)}"})
+    assert status == 404
+    assert json.loads(body)["error"]["code"] == "NOT_FOUND"
+
+
+def test_requests_without_a_bearer_token_keep_the_whole_middleware() -> None:
+    status, headers, _ = asgi_get("/admin/login/")
+    assert status == 200
+    assert "csrftoken" in headers.get("set-cookie", "")  # CSRF middleware ran: the admin keeps it
+    status, _, body = asgi_get("/api/v1/ideas")
+    assert status == 401
+    assert json.loads(body)["error"]["code"] == "AUTH_ERROR"
