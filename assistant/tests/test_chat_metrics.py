@@ -15,13 +15,12 @@ from typing import Any
 
 import httpx2
 import pytest
-from agents.testing import ModelStep, ScriptedModel, assistant_message, function_call
+from agents.testing import ModelStep, assistant_message, function_call
 from agents.usage import Usage
 from asgiref.sync import sync_to_async
 from prometheus_client.parser import text_string_to_metric_families
 from rest_framework.test import APIClient
 
-from assistant.chat import agent
 from assistant.tests.test_chat import CHAT, body, parts_of
 from assistant.tests.test_chat_e2e import provider_url  # noqa: F401 - the stub provider fixture
 from assistant.tests.test_mcp_e2e import LiveServer, _api, _creator, live_server
@@ -72,19 +71,6 @@ def exposition(settings) -> Any:
     return read
 
 
-@pytest.fixture
-def scripted(settings, monkeypatch) -> Any:
-    settings.AI_BASE_URL = "http://127.0.0.1:8499/v1"
-    settings.AI_MODEL = "scripted"
-
-    def script(*steps: Any) -> ScriptedModel:
-        model = ScriptedModel(list(steps))
-        monkeypatch.setattr(agent, "build_model", lambda: model)
-        return model
-
-    return script
-
-
 def usage(tokens_in: int, tokens_out: int) -> Usage:
     return Usage(
         requests=1, input_tokens=tokens_in, output_tokens=tokens_out, total_tokens=tokens_in + tokens_out
@@ -93,11 +79,11 @@ def usage(tokens_in: int, tokens_out: int) -> Usage:
 
 @pytest.mark.django_db
 def test_a_turn_counts_tokens_tools_by_outcome_first_token_and_duration(
-    owner, owner_client, scripted, sealing_keys, exposition
+    owner, owner_client, provider, sealing_keys, exposition
 ):
     before = _parse(exposition())
     missing = str(uuid.uuid4())
-    scripted(
+    provider(
         ModelStep(
             output=[
                 function_call("add_idea", {"title": "Secret knife skills"}, call_id="call-1"),
@@ -131,9 +117,9 @@ def test_a_turn_counts_tokens_tools_by_outcome_first_token_and_duration(
 
 
 @pytest.mark.django_db
-def test_a_failed_turn_is_measured_as_failed(owner_client, scripted, sealing_keys, exposition):
+def test_a_failed_turn_is_measured_as_failed(owner_client, provider, sealing_keys, exposition):
     before = _parse(exposition())
-    scripted(RuntimeError("provider down"))
+    provider(RuntimeError("provider down"))
     parts = parts_of(owner_client.post(CHAT, body("metrics-fail", "hello"), format="json"))
     assert parts[-1]["type"] == "error"
     after = _parse(exposition())
@@ -146,7 +132,7 @@ def test_a_failed_turn_is_measured_as_failed(owner_client, scripted, sealing_key
 
 
 @pytest.mark.django_db
-def test_a_stream_is_active_while_it_is_open(owner_client, scripted, sealing_keys, exposition):
+def test_a_stream_is_active_while_it_is_open(owner_client, provider, sealing_keys, exposition):
     seen: list[float] = []
 
     async def answer_while_looking(call: Any) -> Any:
@@ -154,7 +140,7 @@ def test_a_stream_is_active_while_it_is_open(owner_client, scripted, sealing_key
         return [assistant_message("Looked.")]
 
     before = value(_parse(exposition()), "creatorvault_chat_streams_active")
-    scripted(ModelStep.respond(answer_while_looking))
+    provider(ModelStep.respond(answer_while_looking))
     parts_of(owner_client.post(CHAT, body("metrics-live", "hello"), format="json"))
     assert seen == [before + 1]
     assert value(_parse(exposition()), "creatorvault_chat_streams_active") == before
