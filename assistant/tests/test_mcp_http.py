@@ -184,7 +184,9 @@ def test_a_body_over_the_limit_is_refused(http_call, owner, mint_token, settings
     assert response.status_code == 413
 
 
-def test_the_router_still_serves_django(http_call, owner, mint_token):
+def test_the_router_still_serves_django(transactional_db, http_call, owner, mint_token):
+    # Committed rows: a bearer API request runs on the lean path's own threads (their own
+    # database connections), not in the test's transaction (creatorvault.lean_asgi).
     async def scenario(client_for: Any) -> Any:
         async with client_for(mint_token(owner)) as http:
             return await http.get("/health"), await http.get("/api/v1/users/me"), await http.get("/mcp/nope")
