@@ -35,6 +35,13 @@ def _caller_cache_on(settings):
 
 
 @pytest.fixture(autouse=True)
+def _list_totals_on(settings):
+    """List totals remembered as production does (on Redis), so every test that writes then lists
+    checks that the write made the remembered totals stale."""
+    settings.LIST_TOTALS_CACHE_SECONDS = 120
+
+
+@pytest.fixture(autouse=True)
 def _generous_rate_limit(settings):
     """Limits that never cut a test short; the rate-limit tests set their own."""
     settings.RATELIMIT_USER = "100000/m"

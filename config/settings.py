@@ -207,6 +207,10 @@ JWT_MAX_TOKEN_BYTES: int = env.int("JWT_MAX_TOKEN_BYTES", default=8192)
 # Any write of the account through the ORM (deactivation included) forgets it at once in every
 # worker, which needs a cache the workers share: off by default without Redis.
 CALLER_CACHE_SECONDS: int = env.int("CALLER_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+# How long a list's total stays remembered in the shared cache (ideas.totals); 0 turns it off. Any
+# write of the owner's ideas makes their totals stale at once in every worker, which needs a cache
+# the workers share: off by default without Redis.
+LIST_TOTALS_CACHE_SECONDS: int = env.int("LIST_TOTALS_CACHE_SECONDS", default=120 if REDIS_URL else 0)
 # How long a key Better Auth retired may stay trusted; how long an issuer outage may last before
 # cached keys stop being trusted; how often a token newer than the cached set may fetch a new key.
 JWKS_CACHE_SECONDS: int = env.int("JWKS_CACHE_SECONDS", default=300)

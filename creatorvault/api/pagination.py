@@ -16,7 +16,7 @@ order of `keys` (ties broken by id, `creatorvault.api.cursor`):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -107,26 +107,32 @@ class ListPage(Generic[T]):
 
 
 def list_page(
-    queryset: QuerySet[Any], *, keys: Sequence[SortKey], params: PageParams, listing: str
+    queryset: QuerySet[Any],
+    *,
+    keys: Sequence[SortKey],
+    params: PageParams,
+    listing: str,
+    total: Callable[[], int] | None = None,
 ) -> ListPage[Any]:
     """The page `params` names (by cursor, or else by offset) of `queryset` in the order of `keys`.
 
     `listing` names the list (owner, filters, sort) so that a cursor works only where it was
     issued. A cursor page is one query; an offset page counts first (one query when past the end).
+    `total` gives the offset page's total instead of `queryset.count()` (e.g. a remembered one).
     """
     if params.cursor:  # `cursor=` (empty) is no cursor, as in every cursor list: the first page
         page = cursor_page(queryset, keys=keys, limit=params.limit, cursor=params.cursor, listing=listing)
         return ListPage(
             items=page.items, limit=params.limit, offset=None, total=None, next_cursor=page.next_cursor
         )
-    total = queryset.count()
-    if params.offset >= total:
-        return ListPage(items=[], limit=params.limit, offset=params.offset, total=total, next_cursor=None)
+    count = (total or queryset.count)()
+    if params.offset >= count:
+        return ListPage(items=[], limit=params.limit, offset=params.offset, total=count, next_cursor=None)
     page = cursor_page(
         queryset, keys=keys, limit=params.limit, cursor=None, listing=listing, offset=params.offset
     )
     return ListPage(
-        items=page.items, limit=params.limit, offset=params.offset, total=total, next_cursor=page.next_cursor
+        items=page.items, limit=params.limit, offset=params.offset, total=count, next_cursor=page.next_cursor
     )
 
 

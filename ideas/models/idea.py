@@ -13,6 +13,7 @@ from django.db.models.functions import Length, Lower
 from django.utils import timezone
 
 from ideas.models.sealed import SealedNotes
+from ideas.totals import owners_changed
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -78,6 +79,41 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
     def trashed_before(self, cutoff: datetime) -> IdeaQuerySet:
         """Every user's ideas trashed before `cutoff` (for the retention purge, not for the API)."""
         return self.filter(trashed_at__lt=cutoff)
+
+    # Bulk writes report the owners whose ideas they change (`ideas.totals`: their list totals
+    # are stale); `save()` and `delete()` of one idea do through signals (`ideas.apps`).
+
+    def update(self, **kwargs: Any) -> int:
+        """`QuerySet.update`, then the changed ideas' owners' list totals are stale."""
+        owners = self._owners()
+        updated = super().update(**kwargs)
+        owners_changed(owners)
+        return updated
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        """`QuerySet.bulk_update`, then the owners' list totals are stale."""
+        objs = list(objs)
+        updated = super().bulk_update(objs, fields, batch_size=batch_size)
+        owners_changed(obj.user_id for obj in objs)
+        return updated
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Idea]:
+        """`QuerySet.bulk_create`, then the owners' list totals are stale."""
+        created = super().bulk_create(objs, *args, **kwargs)
+        owners_changed(obj.user_id for obj in created)
+        return created
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """`QuerySet.delete`, then the owners' list totals are stale."""
+        owners = self._owners()
+        deleted = super().delete()
+        owners_changed(owners)
+        return deleted
+
+    def _owners(self) -> set[Any]:
+        if settings.LIST_TOTALS_CACHE_SECONDS <= 0:
+            return set()
+        return set(self.order_by().values_list("user_id", flat=True).distinct())
 
 
 IdeaManager = models.Manager.from_queryset(IdeaQuerySet)
@@ -175,6 +211,12 @@ class Idea(SealedNotes, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Delete the idea; its owner's list totals are stale (`ideas.totals`)."""
+        deleted = super().delete(*args, **kwargs)
+        owners_changed([self.user_id])
+        return deleted
 
     def notes_bound_to(self) -> tuple[Any, Any]:
         """An idea's notes are bound to the idea itself and its owner."""

@@ -21,6 +21,7 @@ from ideas.models import Idea
 from ideas.selectors.params import IdeaListParams
 from ideas.selectors.search import ideas_matching, ideas_matching_with_reasons
 from ideas.selectors.tags import ideas_with_tags
+from ideas.totals import listing_total
 
 
 def as_idea_id(idea_id: uuid.UUID | str) -> uuid.UUID:
@@ -94,7 +95,8 @@ def idea_list(*, owner: User, params: IdeaListParams, search_notes: bool = True)
     """The caller's ideas filtered, sorted and paginated by `params`, by cursor or by offset.
 
     With `params.cursor`, the ideas after it (one query, stays right while ideas are added or
-    trashed; `offset` is ignored); otherwise by `offset`, counted (two queries, any size). Every
+    trashed; `offset` is ignored); otherwise by `offset`, counted (two queries, any size; one
+    while the total is remembered, `ideas.totals`). Every
     sort is served by an owner-first index. `search_notes=False` (a caller who may not read
     notes) makes `search` match titles only, so that which ideas a word finds cannot reveal what
     their notes say.
@@ -102,11 +104,13 @@ def idea_list(*, owner: User, params: IdeaListParams, search_notes: bool = True)
     queryset = ideas_matching(
         _filtered(owner, params), params.search, owner=owner, include_notes=search_notes
     )
+    listing = _listing(owner, params, in_trash=False, search_notes=search_notes)
     return list_page(
         queryset,
         keys=[_sort_key(params)],
         params=PageParams(limit=params.limit, offset=params.offset, cursor=params.cursor),
-        listing=_listing(owner, params, in_trash=False, search_notes=search_notes),
+        listing=listing,
+        total=lambda: listing_total(owner_id=owner.pk, listing=listing, count=queryset.count),
     )
 
 
@@ -141,5 +145,8 @@ def idea_list_after(
         )
     listing = _listing(owner, params, in_trash=in_trash, search_notes=search_notes)
     page = cursor_page(queryset, keys=[_sort_key(params)], limit=params.limit, cursor=cursor, listing=listing)
-    total = len(page.items) if cursor is None and not page.has_more else queryset.count()
+    if cursor is None and not page.has_more:
+        total = len(page.items)
+    else:
+        total = listing_total(owner_id=owner.pk, listing=listing, count=queryset.count)
     return IdeaCursorPage(page=page, total=total)
