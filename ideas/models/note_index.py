@@ -26,7 +26,10 @@ class IdeaNoteToken(models.Model):
             models.UniqueConstraint(fields=["idea", "token_hash"], name="ideanotetoken_idea_hash_uniq"),
         ]
         indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["owner", "token_hash"], name="ideanotetoken_owner_hash_idx"),
+            # The idea id too, so a search finds the owner's ideas holding a word from the index
+            # alone (an index-only scan): the entries of one word lie all over the table, and
+            # visiting each row cost the heavy creator's search page 65 of its 70 ms (bench).
+            models.Index(fields=["owner", "token_hash", "idea"], name="ideanotetoken_owner_word_idx"),
         ]
 
     def __str__(self) -> str:
