@@ -9,10 +9,11 @@ A total is used only if it was counted under the generation that is current now;
 every total of that owner stale at once, in every worker. (A deleted account's ideas go with it,
 by cascade; nothing of theirs is read again.)
 
-Ordering makes it exact, not just fresh: the generation is replaced when the write is made and
-again when its transaction commits (`transaction.on_commit`), and a reader stores the total
-under the generation it read *before* counting. A count that could not see a write is therefore
-filed under a generation that the write's commit replaced, and never read back.
+Ordering makes it exact, not just fresh: the generation is replaced when the write's transaction
+commits (`transaction.on_commit`), and a reader stores the total under the generation it read
+*before* counting. A count that could not see a write is therefore filed under a generation that
+the write's commit replaced, and never read back. Until the commit, lists inside the writing
+transaction itself count instead of reading the cache.
 
 Every write of ideas through the ORM reports its owners here: `Idea.save()` through a signal,
 `Idea.delete()`, and `IdeaQuerySet.update()`, `bulk_update()`, `bulk_create()` and `delete()`
@@ -57,10 +58,11 @@ def listing_total(*, owner_id: Any, listing: str, count: Callable[[], int]) -> i
     """How many ideas the list `listing` of `owner_id` holds: remembered, or `count()` (and remembered).
 
     `listing` names the list exactly (owner, trash or not, every filter, the search and whether it
-    reaches notes; never the page), as the cursors do.
+    reaches notes; never the page), as the cursors do. Inside a transaction that changed the
+    owner's ideas, always `count()`: only that transaction sees its writes.
     """
     seconds: int = settings.LIST_TOTALS_CACHE_SECONDS
-    if seconds <= 0:
+    if seconds <= 0 or str(owner_id) in _changed_in_transaction():
         return count()
     generation_key, total_key = _generation_key(owner_id), _total_key(owner_id, listing)
     try:
@@ -91,22 +93,44 @@ def listing_total(*, owner_id: Any, listing: str, count: Callable[[], int]) -> i
 
 
 def owners_changed(owner_ids: Iterable[Any]) -> None:
-    """The ideas of these owners changed: every remembered total of theirs is stale, now and at commit."""
+    """The ideas of these owners changed: their remembered totals are stale once this commits.
+
+    Until then the transaction's own lists count (`listing_total`); at commit (at once without a
+    transaction) the owners get new generations, in one cache write.
+    """
     if settings.LIST_TOTALS_CACHE_SECONDS <= 0:
         return
-    keys = sorted({_generation_key(owner_id) for owner_id in owner_ids if owner_id is not None})
-    if not keys:
+    owners = {str(owner_id) for owner_id in owner_ids if owner_id is not None}
+    if not owners:
         return
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        _changed_in_transaction().update(owners)
 
     def renew() -> None:
+        generations = {_generation_key(owner): secrets.token_hex(8) for owner in sorted(owners)}
         try:
-            cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
+            if len(generations) == 1:
+                cache.set(*generations.popitem(), timeout=None)  # one SET, no MULTI/EXEC
+            else:
+                cache.set_many(generations, timeout=None)
         except Exception:  # while the cache is down no total is read from it either
             logger.exception("list totals could not be invalidated")
 
-    if transaction.get_connection().in_atomic_block:
-        renew()  # this transaction's own later reads see the write too (and tests roll back)
-    transaction.on_commit(renew)  # at once when there is no transaction
+    transaction.on_commit(renew)
+
+
+def _changed_in_transaction() -> set[str]:
+    """Owners whose ideas the current connection's open transaction changed (its own lists count).
+
+    Kept on the connection (one per thread); emptied whenever no transaction is open, so what a
+    committed or rolled-back transaction left there never outlives it.
+    """
+    connection = transaction.get_connection()
+    changed: set[str] = connection.__dict__.setdefault("_ideas_totals_changed", set())
+    if changed and not connection.in_atomic_block:
+        changed.clear()
+    return changed
 
 
 def forget_saved_idea(sender: Any, instance: Any, **kwargs: Any) -> None:

@@ -13,13 +13,17 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from ideas.models import Idea
+from ideas.selectors.ideas import idea_list
+from ideas.selectors.params import IdeaListParams
 from ideas.tests.factories import IdeaFactory
 
-pytestmark = pytest.mark.django_db
+# Committed writes, as in production: a write's new generation is filed when its transaction
+# commits (inside the test's own transaction the lists would always count).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 IDEAS = "/api/v1/ideas"
 
@@ -158,3 +162,12 @@ def test_the_tag_normalising_command_changes_the_totals(owner, owner_client, rem
     assert remembered("tags=video") == 20
     call_command("normalize_tags", stdout=None)
     assert _total(owner_client, "tags=video") == 21
+
+
+def test_a_transaction_counts_its_own_writes(owner, remembered) -> None:
+    IdeaFactory.create_batch(21, user=owner)
+    assert remembered("") == 21
+    with transaction.atomic():
+        IdeaFactory(user=owner)
+        assert idea_list(owner=owner, params=IdeaListParams(limit=5)).total == 22
+    assert remembered("") == 22
