@@ -14,6 +14,7 @@ Every counted API answer carries the IETF draft's headers (`RateLimit-Limit`, `R
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -80,8 +81,9 @@ class RateLimitUsage:
         }
 
 
+@functools.lru_cache(maxsize=64)
 def parse_rate(rate: str) -> tuple[int, int]:
-    """`"100/m"` → `(100, 60)`; also `"5/10s"`, `"/h"`, `"/d"`."""
+    """`"100/m"` → `(100, 60)`; also `"5/10s"`, `"/h"`, `"/d"`. (Rates are settings: a few values.)"""
     match = _RATE.match(rate)
     if match is None:
         raise ValueError(f"Not a rate: {rate!r} (expected e.g. '100/m').")
@@ -92,6 +94,10 @@ def parse_rate(rate: str) -> tuple[int, int]:
 # (cache alias, its settings, process id) -> (the registered script on a client of that cache's pool,
 # the backend's serializer); None for backends that are not Redis.
 _SCRIPTS: dict[tuple[str, str, int], tuple[Any, Any] | None] = {}
+# (cache alias, process id) -> (the settings entry of that alias, as an object, and its _SCRIPTS
+# entry): skips `repr` of the settings on every request while they stay the same object (holding
+# it keeps its id from being reused).
+_LAST_SCRIPT: dict[tuple[str, int], tuple[Any, tuple[Any, Any] | None]] = {}
 
 
 def _redis_script(alias: str, cache: BaseCache) -> tuple[Any, Any] | None:
@@ -101,14 +107,21 @@ def _redis_script(alias: str, cache: BaseCache) -> tuple[Any, Any] | None:
     context under ASGI), and each new one would otherwise build a client and a pool, hence open a
     new connection. redis-py's pool is thread-safe; a forked worker (another pid) makes its own.
     """
-    registry_key = (alias, repr(settings.CACHES.get(alias)), os.getpid())
+    configured = settings.CACHES.get(alias)
+    pid = os.getpid()
+    last = _LAST_SCRIPT.get((alias, pid))
+    if last is not None and last[0] is configured:
+        return last[1]  # the same settings object as last time: no need to spell it out
+    registry_key = (alias, repr(configured), pid)
     if registry_key in _SCRIPTS:
+        _LAST_SCRIPT[(alias, pid)] = (configured, _SCRIPTS[registry_key])
         return _SCRIPTS[registry_key]
     backend = getattr(cache, "_cache", None)
     entry = None
     if backend is not None and hasattr(backend, "get_client") and hasattr(backend, "_serializer"):
         entry = (backend.get_client(write=True).register_script(_SCRIPT), backend._serializer)
     _SCRIPTS[registry_key] = entry
+    _LAST_SCRIPT[(alias, pid)] = (configured, entry)
     return entry
 
 
