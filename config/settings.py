@@ -67,10 +67,12 @@ MIDDLEWARE = [
     "creatorvault.middleware.LargeJSONGzipMiddleware",
     # CORS is the outermost layer that writes a response: every answer below it (413, 429, 500,
     # 503 included) carries the CORS headers, so a browser page can read the error.
-    "corsheaders.middleware.CorsMiddleware",
+    # django-cors-headers', shortcut for requests without an Origin (creatorvault.middleware).
+    "creatorvault.middleware.OriginlessCorsMiddleware",
     "creatorvault.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the settings' policy built once (creatorvault.middleware).
+    "creatorvault.middleware.StaticCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

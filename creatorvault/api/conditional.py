@@ -18,17 +18,31 @@ from rest_framework.utils.encoders import JSONEncoder
 _encoder = JSONEncoder()
 
 
-def _encoded(data: Any) -> bytes:
-    # orjson as the renderer (fast); DRF's encoder for what orjson refuses (e.g. huge integers).
+def orjson_payload(data: Any) -> bytes | None:
+    """`data` as the renderer's orjson encodes it (before its U+2028/9 escaping); None when orjson
+    refuses it (e.g. huge integers), and the renderer falls back to DRF's."""
     try:
         return orjson.dumps(data, default=_encoder.default, option=orjson.OPT_PASSTHROUGH_DATETIME)
     except (orjson.JSONEncodeError, TypeError, ValueError):
-        return json.dumps(data, cls=JSONEncoder, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        return None
+
+
+def _encoded(data: Any) -> bytes:
+    # orjson as the renderer (fast); DRF's encoder for what orjson refuses (e.g. huge integers).
+    encoded = orjson_payload(data)
+    if encoded is not None:
+        return encoded
+    return json.dumps(data, cls=JSONEncoder, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def weak_etag(data: Any) -> str:
     """The weak entity tag of a payload (the `data` of the success envelope)."""
-    return f'W/"{hashlib.sha256(_encoded(data)).hexdigest()[:32]}"'
+    return etag_of(_encoded(data))
+
+
+def etag_of(encoded: bytes) -> str:
+    """The weak entity tag of a payload already encoded (`orjson_payload`)."""
+    return f'W/"{hashlib.sha256(encoded).hexdigest()[:32]}"'
 
 
 def _opaque(tag: str) -> str:

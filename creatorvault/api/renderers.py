@@ -14,7 +14,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
 from creatorvault import strictjson
-from creatorvault.envelope import success_body
+from creatorvault.envelope import envelope_meta, success_body
 from creatorvault.errors import PayloadTooLarge
 
 
@@ -37,17 +37,34 @@ class EnvelopeJSONRenderer(JSONRenderer):
         if response is not None and response.status_code in (204, 304):
             return b""
         if not getattr(response, "is_envelope", False):
+            encoded = getattr(response, ENCODED_DATA_ATTRIBUTE, None)
+            if encoded is not None and encoded[0] is data:
+                # The payload was encoded for its ETag already: the envelope around those bytes
+                # is what `orjson.dumps(success_body(data))` makes, without encoding it twice.
+                rendered = b"".join((_SUCCESS_DATA, encoded[1], _META, orjson.dumps(envelope_meta()), b"}"))
+                return _escape_line_separators(rendered)
             data = success_body(data)
         try:
             rendered = orjson.dumps(data, default=_encoder.default, option=orjson.OPT_PASSTHROUGH_DATETIME)
         except (orjson.JSONEncodeError, TypeError, ValueError):
             return super().render(data, accepted_media_type, renderer_context)
-        if b"\xe2\x80\xa8" in rendered or b"\xe2\x80\xa9" in rendered:
-            rendered = rendered.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
-        return rendered
+        return _escape_line_separators(rendered)
+
+
+def _escape_line_separators(rendered: bytes) -> bytes:
+    """U+2028 and U+2029 escaped, as DRF's renderer does (JavaScript string literals)."""
+    if b"\xe2\x80\xa8" in rendered or b"\xe2\x80\xa9" in rendered:
+        rendered = rendered.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
+    return rendered
 
 
 _encoder = JSONEncoder()
+
+#: Response attribute: `(data, orjson bytes of data)`, set by a view that encoded its payload
+#: already (a list page, for its ETag); the renderer uses the bytes while `response.data` is `data`.
+ENCODED_DATA_ATTRIBUTE = "encoded_data"
+_SUCCESS_DATA = b'{"success":true,"data":'
+_META = b',"meta":'
 
 
 class BoundedJSONParser(JSONParser):

@@ -21,8 +21,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from creatorvault.api.conditional import none_match, weak_etag
+from creatorvault.api.conditional import etag_of, none_match, orjson_payload, weak_etag
 from creatorvault.api.params import refuse_query_parameters
+from creatorvault.api.renderers import ENCODED_DATA_ATTRIBUTE
 from creatorvault.api.scopes import Access, RequiredScope, ScopeDeclaration
 from creatorvault.context import user_id_var
 from creatorvault.errors import Forbidden
@@ -73,18 +74,28 @@ class ApiView(APIView):
 
     def if_match(self) -> str | None:
         """The request's `If-Match` header, if any."""
-        return self.request.headers.get("If-Match")
+        return self.request.META.get("HTTP_IF_MATCH")  # not `headers`: it would copy every header
 
     def not_modified(self, etag: str) -> Response | None:
         """304 Not Modified (no body, the `ETag`) when the request's `If-None-Match` names `etag`."""
-        if none_match(self.request.headers.get("If-None-Match"), etag):
+        if none_match(self.request.META.get("HTTP_IF_NONE_MATCH"), etag):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         return None
 
     def list_response(self, data: Any) -> Response:
-        """A list page with its weak `ETag` (a digest of the page), or 304 when it is unchanged."""
-        etag = weak_etag(data)
-        return self.not_modified(etag) or Response(data, headers={"ETag": etag})
+        """A list page with its weak `ETag` (a digest of the page), or 304 when it is unchanged.
+
+        The page is encoded once: the digest's bytes are the ones the renderer puts in the body.
+        """
+        encoded = orjson_payload(data)
+        etag = weak_etag(data) if encoded is None else etag_of(encoded)
+        unchanged = self.not_modified(etag)
+        if unchanged is not None:
+            return unchanged
+        response = Response(data, headers={"ETag": etag})
+        if encoded is not None:
+            setattr(response, ENCODED_DATA_ATTRIBUTE, (data, encoded))
+        return response
 
 
 def user_path_variant(view: type[ApiView]) -> type[ApiView]:

@@ -148,3 +148,19 @@ def test_no_headers_when_the_limit_is_off(client_for, owner, settings) -> None:
     response = client_for(owner).get(ME)
     assert response.status_code == 200
     assert "RateLimit-Limit" not in response
+
+
+@needs_redis
+def test_counting_goes_on_when_redis_forgets_the_script_or_drops_the_connection(
+    client_for, owner, settings
+) -> None:
+    import redis
+
+    settings.RATELIMIT_USER = "5/m"
+    client = client_for(owner)
+    assert rate_limit_headers(client.get(ME))[:2] == (5, 4)
+    server = redis.Redis.from_url(REDIS_URL)
+    server.script_flush()  # as after a restart: EVALSHA answers NOSCRIPT, the script is loaded again
+    assert rate_limit_headers(client.get(ME))[:2] == (5, 3)
+    server.client_kill_filter(_type="normal", skipme=True)  # every connection of ours is gone
+    assert rate_limit_headers(client.get(ME))[:2] == (5, 2)
