@@ -146,3 +146,26 @@ def on_starting(server: Any) -> None:
 def post_fork(server: Any, worker: Any) -> None:
     """Warnings in the worker go through logging (JSON) too."""
     logging.captureWarnings(True)
+
+
+# --- Garbage collection: the application's heap frozen once it is loaded ----------------------
+# Once the worker has imported the application (and its URLconf), `gc.freeze()` moves the ~170k
+# objects alive then into a permanent generation the collector never scans again: a full
+# collection over them cost ~170 ms of CPU, with the event loop and every thread stopped, in the
+# middle of whichever requests were running (a p99 spike). GUNICORN_GC_FREEZE=0 turns it off;
+# GUNICORN_GC_GEN0 sets the gen-0 threshold (Python's default, 700, unless set: 50000 measured
+# 10-15 MB more RSS per worker and no CPU per request gained).
+def post_worker_init(worker: Any) -> None:
+    """Load the URLconf now, then freeze what is loaded."""
+    import gc
+
+    if os.environ.get("GUNICORN_GC_GEN0"):
+        _, gen1, gen2 = gc.get_threshold()
+        gc.set_threshold(int(os.environ["GUNICORN_GC_GEN0"]), gen1, gen2)
+    if os.environ.get("GUNICORN_GC_FREEZE", "1") == "0":
+        return
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - loaded before the freeze, not by the first request
+    gc.collect()
+    gc.freeze()

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import logging
 import re
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,18 +65,119 @@ class VerifiedToken:
 
 
 def verify_token(token: str) -> VerifiedToken:
-    """Verify `token` (a compact JWS string) and return its identity; raise TokenRejected."""
+    """Verify `token` (a compact JWS string) and return its identity; raise TokenRejected.
+
+    A token this process verified before is not decoded and its signature not checked again
+    while it is unexpired and the key that verified it is still the one its header names
+    (`_VerifiedTokens`); everything else is checked from scratch.
+    """
     if len(token.encode("utf-8", "replace")) > settings.JWT_MAX_TOKEN_BYTES:
         raise TokenRejected("Token is too large.")
+    digest = hashlib.sha256(token.encode("utf-8", "surrogatepass")).digest()
+    remembered = _verified.get(digest)
+    if remembered is not None:
+        return remembered
     if not COMPACT_JWS.fullmatch(token):
         raise TokenRejected("Token is not a well-formed JWT.")
     algorithm, header = _check_header(_read_header(token))
-    key = _resolve_key(header.get("kid"), _unverified_issued_at(token))
+    kid = header.get("kid")
+    issued_at = _unverified_issued_at(token)
+    key = _resolve_key(kid, issued_at)
     if algorithm not in key.algorithms:
         raise TokenRejected("Token algorithm does not match its signing key.")
     claims = _decode(token, key, algorithm)
     _check_payload_is_unambiguous(token)
-    return _identity(claims)
+    verified = _identity(claims)
+    _verified.put(digest, verified, key=key, kid=kid, issued_at=issued_at)
+    return verified
+
+
+@dataclass(frozen=True)
+class _Remembered:
+    verified: VerifiedToken
+    key: TrustedKey
+    kid: str | None
+    issued_at: float | None
+    settings: tuple[Any, ...]
+
+
+def _verification_settings() -> tuple[Any, ...]:
+    """What else a token's acceptance depends on: a change (tests override them) forgets nothing
+    but makes every remembered token be verified again."""
+    return (
+        settings.BETTER_AUTH_ISSUER,
+        settings.BETTER_AUTH_AUDIENCE,
+        tuple(settings.JWT_ALGORITHMS),
+        settings.JWT_MAX_LIFETIME_SECONDS,
+        settings.JWT_LEEWAY_SECONDS,
+        settings.BETTER_AUTH_PUBLIC_KEY,
+        settings.BETTER_AUTH_JWKS_URL,
+        dev_auth_enabled(),
+    )
+
+
+class _VerifiedTokens:
+    """This process's verified tokens, keyed by the SHA-256 of the token string, bounded (LRU).
+
+    An entry is used only before the token's `exp` (the leeway past it is granted by a full
+    verification, never from here), while the key its header names resolves to the very key
+    that verified it (a key the JWKS no longer publishes, or a changed pinned key, stops
+    validating its tokens at once; an unavailable key set is still a 503) and while the settings
+    it was verified under are unchanged. A token differing by one byte has another digest. The
+    account checks (deactivation, the caller cache) run on every request whatever this returns.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: dict[bytes, _Remembered] = {}
+        self._lock = threading.Lock()
+
+    def get(self, digest: bytes) -> VerifiedToken | None:
+        with self._lock:
+            entry = self._entries.pop(digest, None)
+            if entry is None:
+                return None
+            self._entries[digest] = entry  # most recently used last
+        if time.time() >= entry.verified.expires_at or entry.settings != _verification_settings():
+            self.forget(digest)
+            return None
+        try:
+            still_trusted = _resolve_key(entry.kid, entry.issued_at) == entry.key
+        except (TokenRejected, KeysUnavailable):
+            still_trusted = False  # the full verification says why
+        if not still_trusted:
+            self.forget(digest)
+            return None
+        return entry.verified
+
+    def put(
+        self,
+        digest: bytes,
+        verified: VerifiedToken,
+        *,
+        key: TrustedKey,
+        kid: str | None,
+        issued_at: float | None,
+    ) -> None:
+        if self.size <= 0:
+            return
+        entry = _Remembered(verified, key, kid, issued_at, _verification_settings())
+        with self._lock:
+            self._entries[digest] = entry
+            while len(self._entries) > self.size:
+                del self._entries[next(iter(self._entries))]
+
+    def forget(self, digest: bytes) -> None:
+        with self._lock:
+            self._entries.pop(digest, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+# Per process (each worker its own): a few thousand entries of a few hundred bytes each.
+_verified = _VerifiedTokens(size=4096)
 
 
 def _read_header(token: str) -> dict[str, Any]:

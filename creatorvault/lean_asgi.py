@@ -13,7 +13,10 @@ pool: the `request_started` signal, the middleware in `API_MIDDLEWARE` (settings
 without the session, CSRF, authentication and messages middleware, which do nothing for a request
 authenticated by its bearer token: DRF authenticates it, API views are CSRF-exempt, and nothing on
 the API reads a session or a message) and the view, then `close()` (the `request_finished`
-signal: the database connection goes back to the pool) before the body is sent. A streaming
+signal: the database connection goes back to the pool) before the body is sent. The thread also
+builds the request and the answer's two ASGI messages (`http.response.start`, then the whole body
+in one `http.response.body`), so the event loop only reads the body, hands it over and sends them;
+the threads are a fixed set woken through a queue (no `concurrent.futures` machinery). A streaming
 answer (the chat) is sent by Django's own code while a second task listens for the client going
 away (a disconnect cancels the sending, as in Django's handler), and closed after its last chunk.
 
@@ -25,9 +28,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
+import queue
+import threading
 from collections.abc import Awaitable, Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core import signals
@@ -35,13 +40,15 @@ from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed, Requ
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpResponseBase
 from django.urls import set_script_prefix
 from django.utils.module_loading import import_string
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[Mapping[str, Any]]]
 Send = Callable[[Mapping[str, Any]], Awaitable[None]]
+
+_T = TypeVar("_T")
 
 API_PREFIX = "/api/"
 
@@ -85,38 +92,107 @@ class _SyncAPIHandler(BaseHandler):
         self._middleware_chain = handler
 
 
+_Call = tuple[asyncio.AbstractEventLoop, "asyncio.Future[Any]", Callable[..., Any], tuple[Any, ...]]
+
+
+class _Threads:
+    """A fixed set of threads that run one call each for the event loop, and wake it with the result.
+
+    What `loop.run_in_executor` does, without its `concurrent.futures.Future` chained to an asyncio
+    future (two futures, their locks and callbacks per call): each call sets its asyncio future
+    directly with `call_soon_threadsafe`. Each thread keeps its own context across calls, as
+    under WSGI: its database connection object (a thread-local) lives on from one request to the
+    next, its connection goes back to the pool at the end of each.
+    """
+
+    def __init__(self, count: int, name: str) -> None:
+        self._calls: queue.SimpleQueue[_Call] = queue.SimpleQueue()
+        for number in range(count):
+            threading.Thread(target=self._work, name=f"{name}_{number}", daemon=True).start()
+
+    def run(self, function: Callable[..., _T], *args: Any) -> asyncio.Future[_T]:
+        """`function(*args)` on one of the threads; the future the running loop awaits for its result."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[_T] = loop.create_future()
+        self._calls.put((loop, future, function, args))
+        return future
+
+    def _work(self) -> None:
+        while True:
+            loop, future, function, args = self._calls.get()
+            outcome: tuple[Any, BaseException | None]
+            try:
+                outcome = (function(*args), None)
+            except BaseException as error:  # noqa: BLE001 - handed to the awaiting coroutine
+                outcome = (None, error)
+            with contextlib.suppress(RuntimeError):  # the loop was closed meanwhile
+                loop.call_soon_threadsafe(_settle, future, *outcome)
+            del loop, future, function, args, outcome  # nothing of a request outlives it here
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.cancelled():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
+
+
+# A non-streaming answer as the two ASGI messages carry it: status, headers, body.
+Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
+
+
+def _answer(response: HttpResponseBase) -> Answer:
+    """The status, headers (with the cookies) and body Django's `send_response` would send."""
+    headers = []
+    for header, value in response.items():
+        headers.append(
+            (
+                header.encode("ascii") if isinstance(header, str) else bytes(header),
+                value.encode("latin1") if isinstance(value, str) else bytes(value),
+            )
+        )
+    for cookie in response.cookies.values():
+        headers.append((b"Set-Cookie", cookie.output(header="").encode("ascii").strip()))
+    return response.status_code, headers, response.content  # type: ignore[attr-defined]
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    """The whole request body (SizedBody bounds it), or None when the client left before its end."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
 class LeanAPIHandler(ASGIHandler):
-    """Django's ASGI handler, serving each request in one call on a thread of its own pool."""
+    """Django's ASGI handler, serving each request in one call on a thread of its own set."""
 
     def __init__(self, threads: int) -> None:
         # Not ASGIHandler.__init__: it would load the whole MIDDLEWARE in asynchronous mode.
         self.sync_handler = _SyncAPIHandler()
         self.sync_handler.load_middleware()
-        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="api")
+        self.threads = _Threads(threads, name="api")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body_file = await self.read_body(receive)  # type: ignore[no-untyped-call]
-        try:
-            set_script_prefix(get_script_prefix(scope))  # type: ignore[no-untyped-call]
-            request, error_response = self.create_request(scope, body_file)  # type: ignore[no-untyped-call]
-            loop = asyncio.get_running_loop()
-            if request is None:
-                assert error_response is not None
-                response, closed = error_response, False
-            else:
-                # In the thread's own context, as under WSGI: its database connection object
-                # (a thread-local) lives on from one request to the next, its connection goes
-                # back to the pool at the end of each.
-                response = await loop.run_in_executor(self.executor, self._serve, scope, request)
-                closed = not response.streaming
-            if response.streaming:
-                await self._stream(response, receive, send)
-            else:
-                await self.send_response(response, send)  # type: ignore[no-untyped-call]
-            if not closed:
-                await loop.run_in_executor(self.executor, response.close)
-        finally:
-            body_file.close()
+        body = await _read_body(receive)
+        if body is None:
+            return  # as Django's handler: nobody is left to answer
+        answer = await self.threads.run(self._serve, scope, body)
+        if isinstance(answer, HttpResponseBase):
+            try:
+                await self._stream(answer, receive, send)
+            finally:
+                await self.threads.run(answer.close)
+            return
+        status, headers, content = answer
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": content})
 
     async def _stream(self, response: HttpResponseBase, receive: Receive, send: Send) -> None:
         """Send a streaming answer while listening for the client going away, as Django does.
@@ -134,16 +210,27 @@ class LeanAPIHandler(ASGIHandler):
             with contextlib.suppress(asyncio.CancelledError, RequestAborted):
                 await task
 
-    def _serve(self, scope: Scope, request: HttpRequest) -> HttpResponseBase:
-        """The whole synchronous part of one request, in one thread; closed unless it streams."""
+    def _serve(self, scope: Scope, body: bytes) -> Answer | HttpResponseBase:
+        """The whole synchronous part of one request, in one thread.
+
+        A non-streaming answer comes back as its two messages' contents, the response closed
+        (request_finished: the database connection goes back to the pool) before the body is
+        sent; a streaming one as the response, to be sent on the loop and closed after it.
+        """
+        set_script_prefix(get_script_prefix(scope))  # type: ignore[no-untyped-call]
         signals.request_started.send(sender=ASGIHandler, scope=scope)
-        response = self.sync_handler.get_response(request)
-        response._handler_class = ASGIHandler  # type: ignore[attr-defined]
-        if not response.streaming:
-            # Its content is final: closing now ends the request (request_finished: the database
-            # connection goes back to the pool) before the body is sent.
+        request, error_response = self.create_request(scope, io.BytesIO(body))  # type: ignore[no-untyped-call]
+        response: HttpResponseBase | None = error_response
+        if request is not None:
+            response = self.sync_handler.get_response(request)
+            response._handler_class = ASGIHandler  # type: ignore[union-attr,attr-defined]
+        assert response is not None
+        if response.streaming:
+            return response
+        try:
+            return _answer(response)
+        finally:
             response.close()
-        return response
 
 
 def application_with_lean_api(

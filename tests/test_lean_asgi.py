@@ -99,3 +99,87 @@ def test_requests_without_a_bearer_token_keep_the_whole_middleware() -> None:
     status, _, body = asgi_get("/api/v1/ideas")
     assert status == 401
     assert json.loads(body)["error"]["code"] == "AUTH_ERROR"
+
+
+def asgi_exchange(
+    method: str, path: str, headers: dict[str, str], body_parts: list[bytes], *, disconnect: bool = False
+) -> list[dict[str, Any]]:
+    """Send a request whose body comes in `body_parts` (then a disconnect if asked): all it sent back."""
+    scope: dict[str, Any] = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver")]
+        + [(name.lower().encode(), value.encode()) for name, value in headers.items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+
+    async def exchange() -> list[dict[str, Any]]:
+        communicator = ApplicationCommunicator(application, scope)
+        for number, part in enumerate(body_parts):
+            more = number < len(body_parts) - 1 or disconnect
+            await communicator.send_input({"type": "http.request", "body": part, "more_body": more})
+        if disconnect:
+            await communicator.send_input({"type": "http.disconnect"})
+        await communicator.wait(timeout=20)
+        messages = []
+        while not communicator.output_queue.empty():
+            messages.append(await communicator.receive_output())
+        return messages
+
+    return async_to_sync(exchange)()
+
+
+def test_an_answer_is_one_start_and_one_body_message(owner, make_idea, mint_token) -> None:
+    make_idea(title="Two messages")
+    messages = asgi_exchange("GET", "/api/v1/ideas", {"Authorization": f"Bearer {mint_token(owner)}"}, [b""])
+
+    assert [message["type"] for message in messages] == ["http.response.start", "http.response.body"]
+    assert messages[1].get("more_body", False) is False
+    assert b"Two messages" in messages[1]["body"]
+    content_length = dict(messages[0]["headers"]).get(b"Content-Length")
+    assert content_length is None or int(content_length) == len(messages[1]["body"])
+
+
+def test_a_body_in_several_messages_reaches_the_view_whole(owner, mint_token) -> None:
+    body = json.dumps({"title": "Sent in parts", "notes": "n" * 3000}).encode()
+    messages = asgi_exchange(
+        "POST",
+        "/api/v1/ideas",
+        {
+            "Authorization": f"Bearer {mint_token(owner)}",
+            "Content-Type": "application/json",
+            "Content-Length": str(len(body)),
+        },
+        [body[:10], body[10:2000], body[2000:]],
+    )
+
+    assert messages[0]["status"] == 201, messages
+    assert json.loads(messages[1]["body"])["data"]["title"] == "Sent in parts"
+
+
+def test_a_client_gone_before_its_body_ends_gets_no_answer_and_nothing_is_made(owner, mint_token) -> None:
+    from ideas.models import Idea
+
+    body = json.dumps({"title": "Never finished"}).encode()
+    messages = asgi_exchange(
+        "POST",
+        "/api/v1/ideas",
+        {
+            "Authorization": f"Bearer {mint_token(owner)}",
+            "Content-Type": "application/json",
+            "Content-Length": str(len(body)),
+        },
+        [body[:5]],
+        disconnect=True,
+    )
+
+    assert messages == []
+    assert not Idea.objects.filter(title="Never finished").exists()

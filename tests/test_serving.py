@@ -12,12 +12,13 @@ import json
 import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from accounts.tests.tokens import TEST_ISSUER, TEST_SIGNING_KEY, better_auth_claims, sign
-from creatorvault.tests.servers import Gunicorn, base_env, migrate, serving
+from creatorvault.tests.servers import ROOT, Gunicorn, base_env, migrate, serving
 
 pytestmark = pytest.mark.slow
 
@@ -281,3 +282,35 @@ def test_a_chunked_body_over_the_limit_is_refused_with_413(server: Gunicorn, tok
         body=body[: -len(b"0\r\n\r\n")],
     )
     assert_refused(exchange(server, raw), 413, "PAYLOAD_TOO_LARGE")
+
+
+def _gunicorn_conf(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+    """gunicorn.conf.py as a module (its metrics directory kept out of the test's environment)."""
+    import importlib.util
+
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    spec = importlib.util.spec_from_file_location("gunicorn_conf_under_test", ROOT / "gunicorn.conf.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_worker_freezes_the_loaded_application_for_the_collector(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import gc
+
+    conf = _gunicorn_conf(monkeypatch, tmp_path)
+    threshold = gc.get_threshold()
+    try:
+        monkeypatch.setenv("GUNICORN_GC_FREEZE", "0")
+        conf.post_worker_init(None)
+        assert gc.get_freeze_count() == 0
+        monkeypatch.delenv("GUNICORN_GC_FREEZE")
+        conf.post_worker_init(None)
+        assert gc.get_freeze_count() > 10_000  # the application, its URLconf and their libraries
+        assert gc.get_threshold() == threshold  # unchanged unless GUNICORN_GC_GEN0 says otherwise
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)

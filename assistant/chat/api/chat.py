@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import StreamingHttpResponse
@@ -21,22 +21,20 @@ from rest_framework.request import Request
 from accounts.models import User
 from accounts.scopes import Scope
 from assistant.access import Access, NotesPolicy, access_for
-from assistant.chat.agent import history_items, provider_configured
-from assistant.chat.approvals import (
-    Resume,
-    approval_answers,
-    approval_claim,
-    approval_supersede,
-    resume_parts,
-)
 from assistant.chat.limits import chat_rate_limit, stream_acquire, stream_release, tokens_check
 from assistant.chat.selectors import conversation_get, conversation_history
 from assistant.chat.services import conversation_open, message_append
-from assistant.chat.stream import HEADERS, Turn, turn_stream
 from assistant.models import Surface
 from assistant.models.conversations import Conversation, NotesAccess, Role
 from creatorvault.api.views import ApiView, user_path_variant
 from creatorvault.errors import AIUnavailable, ValidationFailed, field_error
+
+if TYPE_CHECKING:
+    from assistant.chat.approvals import Resume
+
+# The agent, its runs and the stream (the OpenAI Agents SDK, openai: tens of MB per process) are
+# imported by the first chat turn (`ChatView.post`), not when the URLconf loads: a worker that
+# serves no chat never holds them.
 
 # `ask`: never without the creator's consent, which a call asks for (`assistant.chat.agent`).
 NOTES_POLICY = {
@@ -140,6 +138,15 @@ class ChatView(ApiView):
     )
     def post(self, request: Request, **kwargs: Any) -> StreamingHttpResponse:
         """Start a turn and stream it."""
+        from assistant.chat.agent import history_items, provider_configured
+        from assistant.chat.approvals import (
+            approval_answers,
+            approval_claim,
+            approval_supersede,
+            resume_parts,
+        )
+        from assistant.chat.stream import HEADERS, Turn, turn_stream
+
         if not provider_configured():
             raise AIUnavailable()
         user_id = str(self.caller.pk)
