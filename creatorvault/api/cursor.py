@@ -182,6 +182,31 @@ def _after(aliases: Sequence[str], keys: Sequence[SortKey], values: Sequence[Any
     return condition
 
 
+def ordered_by_keys(queryset: QuerySet[Any], keys: Sequence[SortKey]) -> tuple[QuerySet[Any], list[str]]:
+    """`queryset` annotated with each key of the order (id last) and ordered by them; the aliases.
+
+    The rows' values under the aliases are what `cursor_after` encodes.
+    """
+    ordered_keys = _with_tie_breaker(keys)
+    aliases = [f"_cursor_key_{index}" for index in range(len(ordered_keys))]
+    queryset = queryset.annotate(
+        **{alias: key.expression for alias, key in zip(aliases, ordered_keys, strict=True)}
+    )
+    ordering = [
+        OrderBy(F(alias), descending=key.descending, nulls_last=True if key.nulls_last else None)
+        for alias, key in zip(aliases, ordered_keys, strict=True)
+    ]
+    return queryset.order_by(*ordering), aliases
+
+
+def cursor_after(listing: str, rows: list[Any], *, limit: int, aliases: Sequence[str]) -> str | None:
+    """The cursor of the page after `rows[:limit]`, fetched `limit + 1` at a time (None: no more)."""
+    if len(rows) > limit and limit > 0:
+        last = rows[limit - 1]
+        return cursor_encode(listing, [getattr(last, alias) for alias in aliases])
+    return None
+
+
 def cursor_page(
     queryset: QuerySet[Any],
     *,
@@ -197,22 +222,14 @@ def cursor_page(
     list (owner, filters, sort); a cursor from any other listing is refused. `offset` skips rows
     first (an offset page that also hands out the cursor of the page after it).
     """
-    ordered_keys = _with_tie_breaker(keys)
-    aliases = [f"_cursor_key_{index}" for index in range(len(ordered_keys))]
-    queryset = queryset.annotate(
-        **{alias: key.expression for alias, key in zip(aliases, ordered_keys, strict=True)}
-    )
     if cursor is not None:
+        ordered_keys = _with_tie_breaker(keys)
         values = cursor_decode(listing, cursor, size=len(ordered_keys))
+        queryset, aliases = ordered_by_keys(queryset, keys)
         queryset = queryset.filter(_after(aliases, ordered_keys, values))
-    ordering = [
-        OrderBy(F(alias), descending=key.descending, nulls_last=True if key.nulls_last else None)
-        for alias, key in zip(aliases, ordered_keys, strict=True)
-    ]
-    rows = list(queryset.order_by(*ordering)[offset : offset + limit + 1])
-    items = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit and items:
-        last = items[-1]
-        next_cursor = cursor_encode(listing, [getattr(last, alias) for alias in aliases])
-    return CursorPage(items=items, next_cursor=next_cursor, limit=limit)
+    else:
+        queryset, aliases = ordered_by_keys(queryset, keys)
+    rows = list(queryset[offset : offset + limit + 1])
+    return CursorPage(
+        items=rows[:limit], next_cursor=cursor_after(listing, rows, limit=limit, aliases=aliases), limit=limit
+    )
