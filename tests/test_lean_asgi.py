@@ -148,18 +148,18 @@ def test_an_answer_is_one_start_and_one_body_message(owner, make_idea, mint_toke
     assert content_length is None or int(content_length) == len(messages[1]["body"])
 
 
+def _json_headers(token: str, body: bytes) -> dict[str, str]:
+    return {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/json",
+        "Content-Length": str(len(body)),
+    }
+
+
 def test_a_body_in_several_messages_reaches_the_view_whole(owner, mint_token) -> None:
     body = json.dumps({"title": "Sent in parts", "notes": "n" * 3000}).encode()
-    messages = asgi_exchange(
-        "POST",
-        "/api/v1/ideas",
-        {
-            "Authorization": f"Bearer {mint_token(owner)}",
-            "Content-Type": "application/json",
-            "Content-Length": str(len(body)),
-        },
-        [body[:10], body[10:2000], body[2000:]],
-    )
+    parts = [body[:10], body[10:2000], body[2000:]]
+    messages = asgi_exchange("POST", "/api/v1/ideas", _json_headers(mint_token(owner), body), parts)
 
     assert messages[0]["status"] == 201, messages
     assert json.loads(messages[1]["body"])["data"]["title"] == "Sent in parts"
@@ -170,15 +170,7 @@ def test_a_client_gone_before_its_body_ends_gets_no_answer_and_nothing_is_made(o
 
     body = json.dumps({"title": "Never finished"}).encode()
     messages = asgi_exchange(
-        "POST",
-        "/api/v1/ideas",
-        {
-            "Authorization": f"Bearer {mint_token(owner)}",
-            "Content-Type": "application/json",
-            "Content-Length": str(len(body)),
-        },
-        [body[:5]],
-        disconnect=True,
+        "POST", "/api/v1/ideas", _json_headers(mint_token(owner), body), [body[:5]], disconnect=True
     )
 
     assert messages == []
