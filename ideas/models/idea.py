@@ -81,7 +81,8 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         return self.filter(trashed_at__lt=cutoff)
 
     # Bulk writes report the owners whose ideas they change (`ideas.totals`: their list totals
-    # are stale); `save()` and `delete()` of one idea do through signals (`ideas.apps`).
+    # are stale); one idea's `save()` does through a signal (`ideas.apps`), its `delete()` itself.
+    # `update()` and `delete()` read the owners first: one query more, on bulk writes only.
 
     def update(self, **kwargs: Any) -> int:
         """`QuerySet.update`, then the changed ideas' owners' list totals are stale."""
