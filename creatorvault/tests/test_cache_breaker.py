@@ -13,6 +13,8 @@ from django.test import override_settings
 from prometheus_client import REGISTRY
 from rest_framework.test import APIClient
 
+from creatorvault.tests.helpers import REDIS_URL, needs_redis
+
 pytestmark = pytest.mark.django_db
 
 
@@ -106,3 +108,23 @@ def test_redis_down_is_reported_degraded_and_the_api_still_serves(owner_client) 
 
 def test_a_working_cache_is_reported_ok(owner_client) -> None:
     assert owner_client.get("/health/ready").json()["data"]["cache"] == "ok"
+
+
+@needs_redis
+def test_the_cache_keeps_one_client_per_pool_and_survives_dropped_connections() -> None:
+    import redis
+
+    caches = {
+        "default": {
+            "BACKEND": "creatorvault.cache.CircuitBreakerRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "cv-test-client",
+        }
+    }
+    with override_settings(CACHES=caches):
+        backend = cache._cache  # type: ignore[attr-defined]
+        assert backend.get_client() is backend.get_client(write=True)  # not a new client per call
+        cache.set("kept", 1, timeout=30)
+        redis.Redis.from_url(REDIS_URL).client_kill_filter(_type="normal", skipme=True)
+        assert cache.get("kept") == 1  # the pool reconnects under the kept client
+        cache.delete("kept")
