@@ -143,14 +143,15 @@ class BreakerRedisCacheClient(RedisCacheClient):
         the totals' `SET` at commit); a client holds no connection of its own (each command
         borrows one from the pool), so one per pool serves every call, as redis-py documents.
         """
-        index = self._get_connection_pool_index(write)
+        django: Any = self  # RedisCacheClient's private attributes, which django-stubs does not declare
+        index = django._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
-            pool = self._pools.get(index)
+            pool = django._pools.get(index)
             if pool is None:  # as RedisCacheClient._get_connection_pool, for this very index
-                pool = self._pool_class.from_url(self._servers[index], **self._pool_options)
-                self._pools[index] = pool
-            client = self._clients[index] = self._client(connection_pool=pool)
+                pool = django._pool_class.from_url(django._servers[index], **django._pool_options)
+                django._pools[index] = pool
+            client = self._clients[index] = django._client(connection_pool=pool)
         return client
 
 
