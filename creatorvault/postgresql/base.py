@@ -7,16 +7,27 @@
   last failure's message; a pool timeout then says that message, or, when the last attempt
   succeeded, that every pooled connection is in use.
 * **Metrics**: time spent waiting for the pool, and failures by kind (`connect`, `pool_timeout`).
+* **Timestamps parsed in C.** Django registers its own `timestamptz` loader (a subclass of
+  psycopg's pure-Python one, to attach the connection's time zone), so every timestamp a query
+  returns was parsed in Python: ~8% of a served list page's CPU (20 ideas, 3-4 timestamps each).
+  With the connection in UTC (Django's default: the session's TimeZone is set to UTC and results
+  carry `datetime.timezone.utc`), `UtcTimestamptzLoader` hands the parsing to psycopg's C loader,
+  which gives the very same values (same instant, same `tzinfo` object).
 """
 
 from __future__ import annotations
 
+import datetime
+import functools
 import threading
 import time
 from typing import Any
 
 import psycopg
 from django.db.backends.postgresql import base
+from psycopg.abc import AdaptContext
+from psycopg.adapt import AdaptersMap, Loader
+from psycopg.pq import Format
 from psycopg_pool import PoolTimeout
 
 from creatorvault import metrics
@@ -46,6 +57,39 @@ class ReasonRecordingConnection(psycopg.Connection):  # type: ignore[type-arg]
         return connection
 
 
+_TIMESTAMPTZ_OID = psycopg.adapters.types["timestamptz"].oid
+# psycopg's own loader: its C implementation with psycopg-binary (the locks pin it), else Python's.
+_PSYCOPG_TIMESTAMPTZ_LOADER = psycopg.adapters.get_loader(_TIMESTAMPTZ_OID, Format.TEXT)
+
+
+class UtcTimestamptzLoader(Loader):
+    """`timestamptz` values through psycopg's loader, as aware datetimes in `datetime.timezone.utc`.
+
+    Registered only for connections whose time zone is UTC. `timezone` is what Django's
+    `create_cursor` compares to decide whether a cursor needs a loader of its own.
+    """
+
+    timezone = datetime.UTC
+
+    def __init__(self, oid: int, context: AdaptContext | None = None) -> None:
+        super().__init__(oid, context)
+        assert _PSYCOPG_TIMESTAMPTZ_LOADER is not None
+        self._load = _PSYCOPG_TIMESTAMPTZ_LOADER(oid, context).load
+
+    def load(self, data: Any) -> datetime.datetime:
+        value: datetime.datetime = self._load(data)
+        # The session is in UTC (Django sets it), so psycopg already answers in UTC; Django's
+        # loader attaches the connection's zone the same way.
+        return value if value.tzinfo is datetime.UTC else value.replace(tzinfo=datetime.UTC)
+
+
+@functools.lru_cache(maxsize=4)
+def _with_utc_timestamps(template: AdaptersMap) -> AdaptersMap:
+    adapters = AdaptersMap(template)
+    adapters.register_loader("timestamptz", UtcTimestamptzLoader)
+    return adapters
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     """The stock backend; `get_new_connection` measures the pool and explains its failures."""
 
@@ -58,6 +102,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super().__init__(settings_dict, *args, **kwargs)
 
     pool: Any  # Django's property: the psycopg_pool.ConnectionPool, or None (no stubs declare it)
+
+    def get_connection_params(self) -> dict[str, Any]:
+        params: dict[str, Any] = super().get_connection_params()
+        if self.timezone is datetime.UTC and _PSYCOPG_TIMESTAMPTZ_LOADER is not None and "context" in params:
+            params["context"] = _with_utc_timestamps(params["context"])
+        return params
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         if self.pool is None:
