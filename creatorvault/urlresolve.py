@@ -34,7 +34,9 @@ tries the next pattern). The table belongs to the resolver it was built from:
 
 Measured in-process (timeit, the project's URLconf, best of 5 x 20,000): Django 37 µs for the
 user detail path, 29 µs for the user list, 30 µs for an unknown /api/ path; this 7.3, 5.7 and
-4.2 µs (the regex call 4.3, 1.7 and 1.4 µs of them).
+4.2 µs (the regex call 4.3, 1.7 and 1.4 µs of them). `bench/hotpaths.py --asgi` (a shared
+machine, 3 alternated rounds of 6,000 requests): `/api/v1/ideas/{id}` 1.14-1.18 CPU ms a request
+against 1.22-1.23 with Django's `resolve_request`.
 """
 
 from __future__ import annotations
