@@ -53,7 +53,7 @@ from django.urls.resolvers import RegexPattern, ResolverMatch, RoutePattern
 
 
 class _Unsupported(Exception):
-    """A pattern the table cannot reproduce exactly: resolution from it on is Django's."""
+    """A pattern the table cannot reproduce exactly: a path that reaches it is Django's to resolve."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,8 @@ class _Leaf:
         )
 
 
-# What a regex may hold and still mean the same inside the alternation as on its own.
+# What a regex must not hold: inside the combined regex it would see the path before the pattern
+# (or group numbers shifted by the patterns before it), where Django's own match sees neither.
 _CONTEXT_SENSITIVE = {
     _sre_parse.GROUPREF,
     _sre_parse.GROUPREF_EXISTS,
