@@ -175,3 +175,47 @@ def test_a_client_gone_before_its_body_ends_gets_no_answer_and_nothing_is_made(o
 
     assert messages == []
     assert not Idea.objects.filter(title="Never finished").exists()
+
+
+@pytest.mark.parametrize(
+    "route",
+    [
+        "/api/v1/{user}/ideas/{idea}",
+        "/api/v1/{user}/ideas/{idea}/",
+        "/api/v1/{user}/ideas?limit=5",
+        "/api/v1/ideas/{idea}",
+        "/api/v1/no/such/route",
+        "/api/v1/{user}/ideas/{idea}/no-such-thing/at-all",
+    ],
+)
+def test_the_lean_path_resolves_a_detail_a_list_and_a_404_as_the_test_client(
+    owner, make_idea, mint_token, owner_client, route
+) -> None:
+    # The lean path resolves URLs with creatorvault.urlresolve, the test client with Django's own.
+    idea = make_idea(title="Resolved")
+    path = route.format(user=owner.id, idea=idea.id)
+
+    status, _, body = asgi_get(path, {"Authorization": f"Bearer {mint_token(owner)}"})
+
+    expected = owner_client.get(path)
+    assert status == expected.status_code
+    answer, expected_answer = json.loads(body), expected.json()
+    assert answer.get("data") == expected_answer.get("data")
+    assert answer.get("error") == expected_answer.get("error")
+    assert status == 404 or "Resolved" in body.decode()
+
+
+def test_the_lean_path_labels_its_metrics_with_the_route_template(owner, make_idea, mint_token) -> None:
+    from creatorvault.metrics import HTTP_REQUESTS
+
+    idea = make_idea()
+    route = "/api/v1/{user_id}/ideas/{id}"
+    labels = {"route": route, "method": "GET", "status": "200"}
+    before = HTTP_REQUESTS.labels(**labels)._value.get()
+
+    status, _, _ = asgi_get(
+        f"/api/v1/{owner.id}/ideas/{idea.id}", {"Authorization": f"Bearer {mint_token(owner)}"}
+    )
+
+    assert status == 200
+    assert HTTP_REQUESTS.labels(**labels)._value.get() == before + 1
