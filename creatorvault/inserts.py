@@ -18,6 +18,7 @@ that are expressions always go through the ORM.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -214,18 +215,12 @@ def insert_rows(
     if not rows:
         return
     connection = connections[using]
-    fields = [_field(model, name) for name in attnames]
-    compiled = None
+    fields = _fields(model, tuple(attnames))
     params: list[Any] | None = None
-    if len(rows) <= MAX_ROWS and all(type(field).pre_save is Field.pre_save for field in fields):
-        params = []
-        for row in rows:
-            prepared = _prepared(fields, row, connection)
-            if prepared is None:
-                params = None
-                break
-            params.extend(prepared)
-    if params is not None:
+    if len(rows) <= MAX_ROWS and fields is not None:
+        params = _prepared_rows(fields, rows, connection)
+    compiled = None
+    if params is not None and fields is not None:
         compiled = SHAPES.get(
             model,
             fields,
@@ -242,10 +237,36 @@ def insert_rows(
         cursor.execute(compiled.sql, params)
 
 
-def _field(model: type[Model], name: str) -> Field[Any, Any]:
-    field = model._meta.get_field(name)
-    assert isinstance(field, Field), f"{model._meta.label}.{name} is not a concrete field"
-    return field
+@functools.lru_cache(maxsize=64)
+def _fields(model: type[Model], attnames: tuple[str, ...]) -> tuple[Field[Any, Any], ...] | None:
+    """The fields of `attnames`; None unless each `pre_save` just reads the attribute."""
+    fields = tuple(model._meta.get_field(name) for name in attnames)
+    if not all(isinstance(field, Field) and type(field).pre_save is Field.pre_save for field in fields):
+        return None
+    return fields  # type: ignore[return-value]
+
+
+def _prepared_rows(
+    fields: Sequence[Field[Any, Any]], rows: Sequence[Sequence[Any]], connection: Any
+) -> list[Any] | None:
+    """Every row's values prepared, in order; None if one is an expression.
+
+    A column whose rows all hold the very same object (an index's owner and idea) is prepared
+    once: `get_db_prep_save` of one object gives one parameter.
+    """
+    first = _prepared(fields, rows[0], connection)
+    if first is None:
+        return None
+    params = list(first)
+    for row in rows[1:]:
+        for position, (field, value) in enumerate(zip(fields, row, strict=True)):
+            if value is rows[0][position]:
+                params.append(first[position])
+            elif hasattr(value, "resolve_expression"):
+                return None
+            else:
+                params.append(field.get_db_prep_save(value, connection=connection))
+    return params
 
 
 def _instance(model: type[Model], attnames: Sequence[str], row: Sequence[Any]) -> Model:
