@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from django.db import models, transaction
+from django.db import models, router, transaction
 
 from creatorvault import sealing
+from creatorvault.inserts import insert_rows
 from ideas.models import Idea, IdeaNoteToken, NotesUnavailable, SealedNotes
 from ideas.models.sealed import notes_seal_value, notes_word_hashes
 from ideas.selectors.notes import pending_rotation, sealed_models
@@ -81,9 +82,12 @@ def idea_save(
         if prepared is not None:
             if not create:
                 IdeaNoteToken.objects.filter(idea_id=idea.pk).delete()
-            IdeaNoteToken.objects.bulk_create(
-                IdeaNoteToken(owner_id=idea.user_id, idea_id=idea.pk, token_hash=h)
-                for h in prepared.word_hashes
+            # One INSERT with a VALUES list, compiled once per row count (`bulk_create` beyond).
+            insert_rows(
+                IdeaNoteToken,
+                ("owner_id", "idea_id", "token_hash"),
+                [(idea.user_id, idea.pk, h) for h in prepared.word_hashes],
+                using=router.db_for_write(IdeaNoteToken),
             )
 
 

@@ -11,9 +11,12 @@ Better Auth session); serializers get that through `serializer_context()`.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, cast
+from urllib.parse import quote
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -55,7 +58,45 @@ class IdeasApiView(ApiView):
         """The absolute URL of `idea`, in the same path style as this request."""
         user_id = self.kwargs.get("user_id")
         if user_id is None:
-            path = reverse("idea-detail", kwargs={"id": idea.pk})
+            path = _detail_path("idea-detail", {"id": idea.pk})
         else:
-            path = reverse("user-idea-detail", kwargs={"user_id": user_id, "id": idea.pk})
+            path = _detail_path("user-idea-detail", {"user_id": user_id, "id": idea.pk})
         return self.request.build_absolute_uri(path)
+
+
+# `reverse` matches every candidate pattern and quotes the whole path on each call; a create's
+# Location is the same path with other values. The path is reversed once per URL configuration and
+# script prefix with placeholder values, and each value is quoted into it as `reverse` quotes it.
+_PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what `reverse` leaves unquoted
+
+
+def _placeholder(name: str) -> str:
+    return f"cv-path-{name}-0c0ffee"
+
+
+@functools.lru_cache(maxsize=32)
+def _path_template(
+    name: str, names: tuple[str, ...], urlconf: Any, prefix: str
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The reversed path as (literal pieces, the key between each two), or None to reverse each time."""
+    template = reverse(name, kwargs={key: _placeholder(key) for key in names})
+    if any(template.count(_placeholder(key)) != 1 for key in names):
+        return None  # a placeholder rewritten or repeated
+    order = tuple(sorted(names, key=lambda key: template.index(_placeholder(key))))
+    pieces = [template]
+    for key in order:
+        pieces[-1:] = pieces[-1].split(_placeholder(key))
+    return tuple(pieces), order
+
+
+def _detail_path(name: str, kwargs: dict[str, Any]) -> str:
+    """`reverse(name, kwargs=kwargs)`, from a template reversed once: each value quoted in its place."""
+    template = _path_template(name, tuple(kwargs), get_urlconf(), get_script_prefix())
+    if template is None:
+        return reverse(name, kwargs=kwargs)
+    pieces, order = template
+    parts = [pieces[0]]
+    for key, piece in zip(order, pieces[1:], strict=True):
+        parts.append(quote(str(kwargs[key]), safe=_PATH_SAFE))
+        parts.append(piece)
+    return "".join(parts)

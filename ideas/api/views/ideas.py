@@ -19,6 +19,7 @@ from ideas.api.serializers.ideas import (
     IdeaStageSerializer,
     IdeaWriteSerializer,
     idea_list_shape,
+    idea_write_data,
 )
 from ideas.api.views.base import IDEAS_SCOPES, IdeasApiView
 from ideas.selectors.ideas import idea_get, idea_list
@@ -68,9 +69,7 @@ class IdeaListView(IdeasApiView):
     )
     def post(self, request: Request, **kwargs: Any) -> Response:
         """Create an idea for the caller."""
-        serializer = IdeaWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        idea = idea_create(owner=self.caller, **serializer.validated_data)
+        idea = idea_create(owner=self.caller, **idea_write_data(request.data))
         return self.idea_response(idea, status_code=status.HTTP_201_CREATED, Location=self.detail_url(idea))
 
 

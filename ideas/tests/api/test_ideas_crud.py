@@ -236,3 +236,27 @@ def test_detail_refuses_query_parameters(owner_client, make_idea):
     response = owner_client.get(detail_url(idea) + "?expand=1")
     assert response.status_code == 400
     assert response.json()["error"]["details"][0]["field"] == "expand"
+
+
+@pytest.mark.parametrize(
+    "user_id",
+    ["user0001", "ad a", "ümlaut", "100%", "a@b~c:d", "q?x#y", "!$&'()*+,;=", "cv-path-id-0c0ffee"],
+)
+def test_the_location_path_is_what_reverse_gives(user_id) -> None:
+    import uuid
+
+    from django.urls import reverse, set_script_prefix
+
+    from ideas.api.views.base import _detail_path
+
+    idea_id = uuid.uuid4()
+    for prefix in ("/", "/mounted/"):
+        set_script_prefix(prefix)
+        try:
+            assert _detail_path("idea-detail", {"id": idea_id}) == reverse(
+                "idea-detail", kwargs={"id": idea_id}
+            )
+            kwargs = {"user_id": user_id, "id": idea_id}
+            assert _detail_path("user-idea-detail", kwargs) == reverse("user-idea-detail", kwargs=kwargs)
+        finally:
+            set_script_prefix("/")

@@ -24,54 +24,54 @@ def assert_400(response, field: str, error_type: str | None = None) -> None:
         assert fields[field] == error_type, error
 
 
-@pytest.mark.parametrize(
-    ("body", "field", "error_type"),
-    [
-        ({}, "title", "required"),
-        ({"title": ""}, "title", "blank"),
-        ({"title": "   "}, "title", "blank"),
-        ({"title": "x" * 201}, "title", "max_length"),
-        ({"title": "a\x00b"}, "title", "control_characters"),
-        ({"title": "line\nbreak"}, "title", "control_characters"),
-        ({"title": "tab\there"}, "title", "control_characters"),
-        ({"title": "del\x7f"}, "title", "control_characters"),
-        ({"title": "c1\x85"}, "title", "control_characters"),
-        ({"title": None}, "title", "null"),
-        ({"title": 5}, "title", "invalid"),
-        ({"title": ["x"]}, "title", "invalid"),
-        ({"title": "x", "notes": "n" * 5001}, "notes", "max_length"),
-        ({"title": "x", "notes": "a\x00b"}, "notes", "control_characters"),
-        ({"title": "x", "notes": "bell\x07"}, "notes", "control_characters"),
-        ({"title": "x", "notes": None}, "notes", "null"),
-        ({"title": "x", "notes": 1}, "notes", "invalid"),
-        ({"title": "x", "tags": "blog"}, "tags", "not_a_list"),
-        ({"title": "x", "tags": {"a": 1}}, "tags", "not_a_list"),
-        ({"title": "x", "tags": None}, "tags", "null"),
-        ({"title": "x", "tags": [f"t{i}" for i in range(21)]}, "tags", "max_length"),
-        ({"title": "x", "tags": ["t" * 51]}, "tags.0", "max_length"),
-        ({"title": "x", "tags": ["ok", "  "]}, "tags.1", "blank"),
-        ({"title": "x", "tags": [""]}, "tags.0", "blank"),
-        ({"title": "x", "tags": ["a\x00"]}, "tags.0", "control_characters"),
-        ({"title": "x", "tags": [1]}, "tags.0", "invalid"),
-        ({"title": "x", "tags": [None]}, "tags.0", "null"),
-        ({"title": "x", "stage": "done"}, "stage", "invalid_choice"),
-        ({"title": "x", "stage": "IDEA"}, "stage", "invalid_choice"),
-        ({"title": "x", "stage": 1}, "stage", "invalid_choice"),
-        ({"title": "x", "stage": None}, "stage", "null"),
-        ({"title": "x", "priority": "urgent"}, "priority", "invalid_choice"),
-        ({"title": "x", "priority": ["high"]}, "priority", "invalid_choice"),
-        ({"title": "x", "due_date": "tomorrow"}, "due_date", "invalid"),
-        ({"title": "x", "due_date": "2026-01-04T10:30:00"}, "due_date", "invalid"),
-        ({"title": "x", "due_date": "2026-01-04"}, "due_date", "invalid"),
-        ({"title": "x", "due_date": "2026-02-30T10:30:00Z"}, "due_date", "invalid"),
-        ({"title": "x", "due_date": "0001-01-01T00:00:00+05:00"}, "due_date", "invalid"),
-        ({"title": "x", "due_date": "9999-12-31T23:00:00-05:00"}, "due_date", "invalid"),
-        ({"title": "x", "due_date": "2026-01-04 10:30:00Z"}, "due_date", "invalid"),
-        ({"title": "x", "due_date": 1767522600}, "due_date", "invalid"),
-        ({"title": "x", "due_date": "2026-01-04T10:30:00\x00Z"}, "due_date", "invalid"),
-        ({"title": "x", "colour": "red"}, "colour", "unknown_field"),
-    ],
-)
+INVALID_BODIES = [
+    ({}, "title", "required"),
+    ({"title": ""}, "title", "blank"),
+    ({"title": "   "}, "title", "blank"),
+    ({"title": "x" * 201}, "title", "max_length"),
+    ({"title": "a\x00b"}, "title", "control_characters"),
+    ({"title": "line\nbreak"}, "title", "control_characters"),
+    ({"title": "tab\there"}, "title", "control_characters"),
+    ({"title": "del\x7f"}, "title", "control_characters"),
+    ({"title": "c1\x85"}, "title", "control_characters"),
+    ({"title": None}, "title", "null"),
+    ({"title": 5}, "title", "invalid"),
+    ({"title": ["x"]}, "title", "invalid"),
+    ({"title": "x", "notes": "n" * 5001}, "notes", "max_length"),
+    ({"title": "x", "notes": "a\x00b"}, "notes", "control_characters"),
+    ({"title": "x", "notes": "bell\x07"}, "notes", "control_characters"),
+    ({"title": "x", "notes": None}, "notes", "null"),
+    ({"title": "x", "notes": 1}, "notes", "invalid"),
+    ({"title": "x", "tags": "blog"}, "tags", "not_a_list"),
+    ({"title": "x", "tags": {"a": 1}}, "tags", "not_a_list"),
+    ({"title": "x", "tags": None}, "tags", "null"),
+    ({"title": "x", "tags": [f"t{i}" for i in range(21)]}, "tags", "max_length"),
+    ({"title": "x", "tags": ["t" * 51]}, "tags.0", "max_length"),
+    ({"title": "x", "tags": ["ok", "  "]}, "tags.1", "blank"),
+    ({"title": "x", "tags": [""]}, "tags.0", "blank"),
+    ({"title": "x", "tags": ["a\x00"]}, "tags.0", "control_characters"),
+    ({"title": "x", "tags": [1]}, "tags.0", "invalid"),
+    ({"title": "x", "tags": [None]}, "tags.0", "null"),
+    ({"title": "x", "stage": "done"}, "stage", "invalid_choice"),
+    ({"title": "x", "stage": "IDEA"}, "stage", "invalid_choice"),
+    ({"title": "x", "stage": 1}, "stage", "invalid_choice"),
+    ({"title": "x", "stage": None}, "stage", "null"),
+    ({"title": "x", "priority": "urgent"}, "priority", "invalid_choice"),
+    ({"title": "x", "priority": ["high"]}, "priority", "invalid_choice"),
+    ({"title": "x", "due_date": "tomorrow"}, "due_date", "invalid"),
+    ({"title": "x", "due_date": "2026-01-04T10:30:00"}, "due_date", "invalid"),
+    ({"title": "x", "due_date": "2026-01-04"}, "due_date", "invalid"),
+    ({"title": "x", "due_date": "2026-02-30T10:30:00Z"}, "due_date", "invalid"),
+    ({"title": "x", "due_date": "0001-01-01T00:00:00+05:00"}, "due_date", "invalid"),
+    ({"title": "x", "due_date": "9999-12-31T23:00:00-05:00"}, "due_date", "invalid"),
+    ({"title": "x", "due_date": "2026-01-04 10:30:00Z"}, "due_date", "invalid"),
+    ({"title": "x", "due_date": 1767522600}, "due_date", "invalid"),
+    ({"title": "x", "due_date": "2026-01-04T10:30:00\x00Z"}, "due_date", "invalid"),
+    ({"title": "x", "colour": "red"}, "colour", "unknown_field"),
+]
+
+
+@pytest.mark.parametrize(("body", "field", "error_type"), INVALID_BODIES)
 def test_invalid_bodies_are_400_with_field_details(owner_client, body, field, error_type):
     response = post(owner_client, body)
     assert_400(response, field, error_type)
@@ -180,3 +180,51 @@ def test_services_apply_the_same_rules(owner):
     assert {d["field"] for d in caught.value.details} == {"title", "tags"}
     idea = idea_create(owner=owner, title=" T ", tags=["A", "a"])
     assert (idea.title, idea.tags) == ("T", ["a"])
+
+
+# --- A well-formed create body takes a short path to the serializer's own values -------------------
+
+WELL_FORMED_BODIES = [
+    {"title": "x"},
+    {"title": "Side by side idea", "notes": "A short note", "tags": ["video", "bench"], "priority": "high"},
+    {
+        "title": "\u00a0 Padded title \u2003",
+        "notes": "  Line one\n\tLine two\r\n",
+        "tags": [" Blog ", "blog", "BLOG", "Video", "İstanbul"],
+        "due_date": "2026-06-01t12:00:00.5-04:00",
+        "stage": "draft",
+    },
+    {"title": "x", "notes": "", "tags": [], "stage": "published", "priority": "low", "due_date": None},
+    {
+        "title": "  " + "t" * 200 + "  ",
+        "notes": "n" * 5000,
+        "tags": [f"{i:02d}" + "x" * 48 for i in range(20)],
+    },
+]
+
+
+@pytest.mark.parametrize("body", WELL_FORMED_BODIES)
+def test_a_well_formed_body_takes_the_short_path_to_the_serializers_values(body):
+    from ideas.api.serializers.ideas import IdeaWriteSerializer, _well_formed_write
+
+    serializer = IdeaWriteSerializer(data=body)
+    assert serializer.is_valid(), serializer.errors
+    assert _well_formed_write(body) == dict(serializer.validated_data)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        *(body for body, _, _ in INVALID_BODIES),
+        *({"title": "x", field: 1} for field in ["id", "user_id", "user", "version", "created_at"]),
+        {"title": "", "bogus": 1, "id": "x", "stage": "nope"},
+        [{"title": "x"}],
+        "title",
+        None,
+    ],
+)
+def test_every_refused_body_is_left_to_the_serializer_and_its_errors(body):
+    from ideas.api.serializers.ideas import IdeaWriteSerializer, _well_formed_write
+
+    assert not IdeaWriteSerializer(data=body).is_valid()
+    assert _well_formed_write(body) is None

@@ -1,0 +1,168 @@
+"""Creating an idea runs INSERTs compiled once per shape (`creatorvault.inserts`): the same rows as
+the ORM writes, the same signals, and a failed insert still undoes the whole write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_save, pre_save
+from django.test.utils import CaptureQueriesContext
+
+from creatorvault import inserts
+from ideas.models import Idea, IdeaNoteToken
+from ideas.services import notes as notes_service
+from ideas.services.ideas import idea_create
+from ideas.services.notes import PreparedNotes, idea_save
+
+pytestmark = pytest.mark.django_db
+
+MANY_WORDS = " ".join(f"word{n}" for n in range(inserts.MAX_ROWS + 20))
+
+
+@pytest.fixture
+def shapes() -> Iterator[inserts.InsertShapes]:
+    """The compiled shapes, forgotten before and after the test (each test compiles its own)."""
+    inserts.SHAPES.clear()
+    yield inserts.SHAPES
+    inserts.SHAPES.enabled = True
+    inserts.SHAPES.clear()
+
+
+def _compiled_models(shapes: inserts.InsertShapes) -> dict[Any, int]:
+    """{model: how many row counts} of the shapes that compiled (not those left to the ORM)."""
+    found: dict[Any, int] = {}
+    for key, compiled in shapes._compiled.items():
+        if compiled is not None:
+            found[key[2]] = found.get(key[2], 0) + 1
+    return found
+
+
+def _written(idea: Idea) -> tuple[dict[str, Any], list[tuple[Any, bytes]], list[int]]:
+    """The idea's row (without its id and times) and its word-index rows, as the database holds them."""
+    row: dict[str, Any] = dict(Idea.objects.filter(pk=idea.pk).values().get())
+    for name in ("id", "created_at", "updated_at", "notes_sealed"):
+        row.pop(name)
+    tokens = list(
+        IdeaNoteToken.objects.filter(idea_id=idea.pk).order_by("id").values_list("owner_id", "token_hash")
+    )
+    ids = list(IdeaNoteToken.objects.filter(idea_id=idea.pk).order_by("id").values_list("id", flat=True))
+    return row, [(owner, bytes(token)) for owner, token in tokens], ids
+
+
+def _create(owner: Any, notes: str) -> Idea:
+    return idea_create(
+        owner=owner,
+        title="Side by side",
+        notes=notes,
+        tags=["video", "bench"],
+        priority="high",
+        stage="draft",
+    )
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        pytest.param("", id="no-notes"),
+        pytest.param("one", id="one-word"),
+        pytest.param("A short note about video editing tips", id="a-few-words"),
+        pytest.param(MANY_WORDS, id="beyond-the-compiled-row-counts"),
+    ],
+)
+def test_compiled_create_writes_the_rows_the_orm_writes(owner, sealing_keys, shapes, notes) -> None:
+    compiled = _create(owner, notes)
+    assert _compiled_models(shapes).get(Idea) == 1
+    shapes.enabled = False
+    plain = _create(owner, notes)
+    compiled_row, compiled_tokens, compiled_ids = _written(compiled)
+    plain_row, plain_tokens, plain_ids = _written(plain)
+    assert compiled_row == plain_row
+    assert compiled_row["stage_rank"] == 2 and compiled_row["priority_rank"] == 2
+    assert compiled_tokens == plain_tokens
+    assert len(compiled_tokens) == len(set(notes.lower().split()))
+    # One VALUES list: consecutive ids, in the order of the hashes, as bulk_create gives them.
+    assert len(compiled_ids) == len(plain_ids)
+    if notes:
+        assert compiled_ids == list(range(compiled_ids[0], compiled_ids[0] + len(compiled_ids)))
+    assert [token for _, token in compiled_tokens] == sorted(token for _, token in compiled_tokens)
+    # The instance is what the ORM leaves: the generated columns read back from the INSERT.
+    for name in ("stage_rank", "priority_rank", "version", "tags", "title"):
+        assert compiled.__dict__[name] == plain.__dict__[name], name
+    assert compiled._state.adding is False and compiled._state.db == "default"
+    assert Idea.objects.get(pk=compiled.pk).notes == notes
+
+
+def test_the_word_index_compiles_per_row_count_up_to_the_bound(owner, sealing_keys, shapes) -> None:
+    _create(owner, "one")
+    _create(owner, "two words")
+    _create(owner, "three more words")
+    _create(owner, MANY_WORDS)  # beyond MAX_ROWS: bulk_create
+    assert _compiled_models(shapes).get(IdeaNoteToken) == 3
+
+
+def test_compiled_create_costs_the_queries_of_the_orm(owner, sealing_keys, shapes) -> None:
+    _create(owner, "warm up the shapes")
+    with CaptureQueriesContext(connection) as compiled:
+        _create(owner, "a few words of notes")
+    shapes.enabled = False
+    with CaptureQueriesContext(connection) as plain:
+        _create(owner, "a few words of notes")
+    assert len(compiled.captured_queries) == len(plain.captured_queries)
+    # The idea's INSERT is the ORM's own statement (the values differ: a new id, a new time).
+    insert = _idea_insert(compiled.captured_queries)
+    assert insert == _idea_insert(plain.captured_queries)
+    assert "RETURNING" in insert[1]
+
+
+def _idea_insert(queries: list[dict[str, str]]) -> tuple[str, str]:
+    sql = next(q["sql"] for q in queries if 'INTO "ideas_idea"' in q["sql"])
+    return sql.split(" VALUES ")[0], sql.rsplit(")", 1)[1]
+
+
+def test_saving_an_idea_still_sends_its_signals(owner, sealing_keys, shapes) -> None:
+    seen: list[tuple[str, Any, Any]] = []
+
+    def before(sender: Any, instance: Any, **kwargs: Any) -> None:
+        seen.append(("pre", instance.pk, kwargs.get("update_fields")))
+
+    def after(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+        seen.append(("post", instance.pk, created))
+
+    pre_save.connect(before, sender=Idea, dispatch_uid="test.before")
+    post_save.connect(after, sender=Idea, dispatch_uid="test.after")
+    try:
+        idea = _create(owner, "signals")
+    finally:
+        pre_save.disconnect(dispatch_uid="test.before", sender=Idea)
+        post_save.disconnect(dispatch_uid="test.after", sender=Idea)
+    assert seen == [("pre", idea.pk, None), ("post", idea.pk, True)]
+    assert _compiled_models(shapes).get(Idea) == 1
+
+
+def test_a_violated_constraint_in_the_word_index_undoes_the_whole_create(
+    owner, sealing_keys, shapes, monkeypatch
+) -> None:
+    real = notes_service.notes_prepare
+
+    def twice_the_same_word(**kwargs: Any) -> PreparedNotes:
+        prepared = real(**kwargs)
+        return PreparedNotes(prepared.sealed, prepared.key_id, prepared.word_hashes * 2)
+
+    monkeypatch.setattr(notes_service, "notes_prepare", twice_the_same_word)
+    with pytest.raises(IntegrityError):
+        _create(owner, "duplicate")
+    assert _compiled_models(shapes).get(IdeaNoteToken) == 1  # the compiled INSERT failed, not the ORM
+    assert not Idea.objects.exists()
+    assert not IdeaNoteToken.objects.exists()
+
+
+def test_a_violated_constraint_on_the_idea_undoes_the_write(owner, sealing_keys, shapes) -> None:
+    idea = Idea(user=owner, title="")  # the database refuses an empty title (idea_title_length)
+    with pytest.raises(IntegrityError), transaction.atomic():  # as idea_create's transaction
+        idea_save(idea, notes="never indexed", create=True)
+    assert _compiled_models(shapes).get(Idea) == 1
+    assert not Idea.objects.exists()
+    assert not IdeaNoteToken.objects.exists()
