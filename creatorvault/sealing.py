@@ -196,11 +196,17 @@ def key_ring() -> KeyRing:
 def _reset_on_setting_change(*, setting: str, **kwargs: object) -> None:
     if setting in ("ENCRYPTION_KEYS", "ENCRYPTION_DEV_KEYS", "STATE_DIR"):
         _ring_for.cache_clear()
+        _cipher.cache_clear()
         _scope_key.cache_clear()
         _dev_key_entries_at.cache_clear()
 
 
 # --- Sealed values ------------------------------------------------------------------------------
+
+# One AES-GCM object per key, made once: making one (the key schedule) cost ~1.5 µs against
+# ~0.4 µs for opening a short note with it, 20 times per list page. The object is immutable
+# (each operation works on its own copy of the cipher context), so threads share it.
+_cipher = lru_cache(maxsize=16)(AESGCM)
 
 
 def associated_data(purpose: bytes, *parts: object) -> bytes:
@@ -226,7 +232,7 @@ def _seal(plaintext: str, *, aad: bytes, key_id: str | None) -> str:
     except KeyError:
         raise UnknownKeyIdError(f"Encryption key id {key_id!r} is not configured.") from None
     nonce = secrets.token_bytes(NONCE_BYTES)
-    sealed = AESGCM(secret).encrypt(nonce, plaintext.encode("utf-8"), aad)
+    sealed = _cipher(secret).encrypt(nonce, plaintext.encode("utf-8"), aad)
     return f"{FORMAT_VERSION}:{key_id}:{base64.urlsafe_b64encode(nonce + sealed).decode().rstrip('=')}"
 
 
@@ -261,7 +267,7 @@ def _unseal(value: str, *, aad: bytes) -> str:
     if len(blob) < NONCE_BYTES + 16:
         raise SealedValueInvalidError("The sealed value is malformed.")
     try:
-        plain = AESGCM(secret).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
+        plain = _cipher(secret).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
     except InvalidTag:
         raise SealedValueInvalidError(
             "The sealed value does not authenticate (tampered with, or moved from another row)."

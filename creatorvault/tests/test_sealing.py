@@ -112,3 +112,23 @@ def test_search_hashes_cover_every_configured_key(settings):
     assert groups == [expected]
     assert len(expected) == 2
     assert sealing.search_term_hashes(" ,; ", scope="u1") is None
+
+
+def test_threads_seal_and_open_under_one_key_at_once(settings):
+    """The cipher object of a key is shared by the threads that serve requests."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def round_trip(number: int) -> bool:
+        texts = [f"note {number}-{i} " * (i % 7 + 1) for i in range(200)]
+        sealed = [sealing.seal(text, aad=aad(f"i{number}-{i}")) for i, text in enumerate(texts)]
+        opened = [sealing.unseal(value, aad=aad(f"i{number}-{i}")) for i, value in enumerate(sealed)]
+        return opened == texts
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(round_trip, range(16)))
+    before = sealing.seal("before rotation", aad=aad())
+    settings.ENCRYPTION_KEYS = [KEY_B, KEY_A]  # a new ring: values sealed under A still open
+    assert sealing.unseal(before, aad=aad()) == "before rotation"
+    value = sealing.seal("after rotation", aad=aad())
+    assert sealing.sealed_key_id(value) == "b2"
+    assert sealing.unseal(value, aad=aad()) == "after rotation"
