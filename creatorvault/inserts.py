@@ -57,6 +57,19 @@ def _plain(field: Field[Any, Any], connection: Any) -> bool:
     )
 
 
+def converted(
+    row: Sequence[Any], converters: Sequence[tuple[int, tuple[Any, ...], Any]], connection: Any
+) -> list[Any]:
+    """`row` with each `(position, converter functions, expression)` applied, as the ORM's compiler does."""
+    values = list(row)
+    for position, functions, expression in converters:
+        value = values[position]
+        for function in functions:
+            value = function(value, expression, connection)
+        values[position] = value
+    return values
+
+
 @dataclass(frozen=True)
 class CompiledInsert:
     """The SQL of one insert shape on one connection, and how to read what it returns."""
@@ -67,13 +80,7 @@ class CompiledInsert:
     converters: tuple[tuple[int, tuple[Any, ...], Any], ...]
 
     def convert(self, row: Sequence[Any], connection: Any) -> list[Any]:
-        values = list(row)
-        for position, functions, expression in self.converters:
-            value = values[position]
-            for function in functions:
-                value = function(value, expression, connection)
-            values[position] = value
-        return values
+        return converted(row, self.converters, connection)
 
 
 def _compile(

@@ -27,6 +27,8 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
+from creatorvault.inserts import converted
+
 #: prep(value, connection) -> the parameter the ORM would send for `value`.
 Prep = Callable[[Any, Any], Any]
 
@@ -83,13 +85,7 @@ class Compiled:
         return params
 
     def convert(self, row: Sequence[Any], connection: Any) -> list[Any]:
-        values = list(row)
-        for position, functions, expression in self.converters:
-            value = values[position]
-            for function in functions:
-                value = function(value, expression, connection)
-            values[position] = value
-        return values
+        return converted(row, self.converters, connection)
 
     def instances(self, rows: Sequence[Sequence[Any]], connection: Any) -> list[Any]:
         """Rows of a model query as model instances, as the ORM's ModelIterable builds them."""
