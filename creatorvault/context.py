@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 import secrets
 from contextvars import ContextVar
+from typing import Any
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 user_id_var: ContextVar[str | None] = ContextVar("user_id", default=None)
 trace_id_var: ContextVar[str | None] = ContextVar("trace_id", default=None)
+# The cache values read with this request's rate-limit count (`creatorvault.ratelimit.read_with_count`):
+# cache key -> value (None when absent). Keys not in it were not read.
+count_reads_var: ContextVar[dict[str, Any] | None] = ContextVar("count_reads", default=None)
 
 # A caller's X-Request-ID is kept only when it is short and plain, so it cannot inject into logs.
 SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")

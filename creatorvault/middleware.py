@@ -23,6 +23,7 @@ from django.utils.functional import empty
 
 from creatorvault import metrics
 from creatorvault.context import (
+    count_reads_var,
     request_id_from_header,
     request_id_var,
     trace_id_from_traceparent,
@@ -58,6 +59,7 @@ class RequestContextMiddleware:
         request_token = request_id_var.set(request_id)
         user_token = user_id_var.set(None)
         trace_token = trace_id_var.set(trace_id_from_traceparent(meta.get("HTTP_TRACEPARENT")))
+        reads_token = count_reads_var.set(None)
         started = time.perf_counter()
         metrics.HTTP_IN_FLIGHT.inc()
         try:
@@ -76,6 +78,7 @@ class RequestContextMiddleware:
             request_id_var.reset(request_token)
             user_id_var.reset(user_token)
             trace_id_var.reset(trace_token)
+            count_reads_var.reset(reads_token)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         """Render exceptions of non-DRF views (DRF views have their own handler)."""

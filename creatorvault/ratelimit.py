@@ -20,11 +20,12 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -33,6 +34,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from creatorvault import metrics
 from creatorvault.cache import through_breaker
+from creatorvault.context import count_reads_var
 from creatorvault.errors import RateLimitExceeded
 
 logger = logging.getLogger("creatorvault.ratelimit")
@@ -43,7 +45,7 @@ USAGE_ATTRIBUTE = "ratelimit_usage"
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
-# KEYS[1]: the counter; KEYS[2] (optional): a key read in the same trip. ARGV[1]: the counter's
+# KEYS[1]: the counter; KEYS[2..] (optional): keys read in the same trip. ARGV[1]: the counter's
 # lifetime in seconds; ARGV[2]: "1" to count the request, "0" to only read the counter.
 _SCRIPT = """
 local n
@@ -53,8 +55,9 @@ if ARGV[2] == '1' then
 else
   n = tonumber(redis.call('GET', KEYS[1]) or '0')
 end
-if #KEYS > 1 then return {n, redis.call('GET', KEYS[2])} end
-return {n}
+local reply = {n}
+for i = 2, #KEYS do reply[i] = redis.call('GET', KEYS[i]) end
+return reply
 """
 
 
@@ -197,12 +200,12 @@ def _counter_key(group: str, ident: str, period: int, now: float) -> tuple[str, 
 
 
 def count(
-    *, group: str, ident: str, rate: str, increment: bool = True, also_get: str | None = None
-) -> tuple[RateLimitUsage, Any]:
-    """Count (or only read) one request of `ident` against `rate`; also read cache key `also_get`.
+    *, group: str, ident: str, rate: str, increment: bool = True, also_get: Sequence[str] = ()
+) -> tuple[RateLimitUsage, list[Any]]:
+    """Count (or only read) one request of `ident` against `rate`; also read the cache keys `also_get`.
 
-    One cache round trip on Redis. Returns the usage and the value of `also_get` (None when absent
-    or not asked). Raises whatever the cache raises when it is unreachable.
+    One cache round trip on Redis. Returns the usage and the values of `also_get`, in order (None
+    when absent). Raises whatever the cache raises when it is unreachable.
     """
     limit, period = parse_rate(rate)
     alias = settings.RATELIMIT_USE_CACHE
@@ -210,15 +213,16 @@ def count(
     raw_key, reset = _counter_key(group, ident, period, time.time())
     key = cache.make_key(raw_key)
     redis_script = _redis_script(alias, cache)
-    extra: Any = None
+    extras: list[Any] = [None] * len(also_get)
     if redis_script is not None:
         script, serializer = redis_script
-        keys = [key] if also_get is None else [key, cache.make_key(also_get)]
+        keys = [key, *(cache.make_key(extra) for extra in also_get)]
         args = [period + 1, "1" if increment else "0"]
         reply = through_breaker(cache, lambda: script(keys=keys, args=args))
         hits = int(reply[0])
-        if also_get is not None and len(reply) > 1 and reply[1] is not None:
-            extra = serializer.loads(reply[1])
+        for index, raw in enumerate(reply[1 : 1 + len(also_get)]):
+            if raw is not None:
+                extras[index] = serializer.loads(raw)
     else:
         if increment:
             cache.add(raw_key, 0, timeout=period + 1)
@@ -229,9 +233,40 @@ def count(
                 hits = 1
         else:
             hits = int(cache.get(raw_key) or 0)
-        if also_get is not None:
-            extra = cache.get(also_get)
-    return RateLimitUsage(limit=limit, count=hits, reset=reset), extra
+        if also_get:
+            found = cache.get_many(list(also_get))
+            extras = [found.get(extra) for extra in also_get]
+    return RateLimitUsage(limit=limit, count=hits, reset=reset), extras
+
+
+# Functions giving, for a caller's user id, cache keys read in the trip that counts their request
+# (registered by the apps that use them, `read_with_count`).
+_READ_WITH_COUNT: list[Callable[[str], str]] = []
+
+
+def read_with_count(key_for: Callable[[str], str]) -> None:
+    """Read `key_for(user_id)` with every count of a request by `user_id` (no trip of its own).
+
+    The value is the request's (`value_read_with_count`) for as long as the request runs: a writer
+    that replaces it must `forget_read_with_count` it.
+    """
+    if key_for not in _READ_WITH_COUNT:
+        _READ_WITH_COUNT.append(key_for)
+
+
+def value_read_with_count(key: str) -> tuple[bool, Any]:
+    """(True, the value) when this request's count read cache key `key` (None: absent); else (False, None)."""
+    reads = count_reads_var.get()
+    if reads is None or key not in reads:
+        return False, None
+    return True, reads[key]
+
+
+def forget_read_with_count(key: str) -> None:
+    """This request no longer knows `key`'s value (it changed it): later reads go to the cache."""
+    reads = count_reads_var.get()
+    if reads is not None:
+        reads.pop(key, None)
 
 
 def _user_key(user_id: str) -> str:
@@ -254,16 +289,22 @@ def count_user_request(
     """
     if not settings.RATELIMIT_ENABLE:
         return False, None
+    # Registered keys are the default cache's: read with the count only when it counts there.
+    shared = settings.RATELIMIT_USE_CACHE == DEFAULT_CACHE_ALIAS
+    registered = [key_for(user_id) for key_for in _READ_WITH_COUNT] if shared else []
+    keys = [*([also_get] if also_get is not None else []), *registered]
     try:
-        usage, extra = count(
-            group="api:user", ident=_user_key(user_id), rate=settings.RATELIMIT_USER, also_get=also_get
+        usage, extras = count(
+            group="api:user", ident=_user_key(user_id), rate=settings.RATELIMIT_USER, also_get=keys
         )
     except Exception as exc:  # noqa: BLE001 - the cache being down must never fail a request
         logger.warning("rate limit skipped: cache unavailable (%s)", type(exc).__name__)
         return False, None
     request._ratelimit_counted_for = user_id  # type: ignore[attr-defined]
     setattr(request, USAGE_ATTRIBUTE, usage)
-    return True, extra
+    if registered and count_reads_var.get() is None:
+        count_reads_var.set(dict(zip(registered, extras[len(keys) - len(registered) :], strict=True)))
+    return True, (extras[0] if also_get is not None else None)
 
 
 def enforce_api_rate_limit(request: HttpRequest, *, user_id: str | None) -> None:

@@ -20,6 +20,12 @@ Every write of ideas through the ORM reports its owners here: `Idea.save()` thro
 (`ideas.models.idea`). Writes that bypass the ORM (raw SQL) are seen when the entries expire
 (`LIST_TOTALS_CACHE_SECONDS`).
 
+The owner's generation is read in the same Redis trip as the request's rate-limit count
+(`creatorvault.ratelimit.read_with_count`), and each worker keeps the totals it has seen by
+(listing, generation) (`REMEMBERED`): a repeated page then costs no cache trip of its own (served
+typical list: 1.88 -> 1.73 ms CPU a request). A request that writes forgets the generation it read
+when its write commits, so its own later lists (a chat turn's tools) read the new one.
+
 Keys hold no content: the listing (filters, tags, search words) is digested with a keyed hash.
 The cache being down only costs the count (fails open). It needs a cache shared by every worker
 (Redis), so it is off by default without one (settings). A write made while the cache is
@@ -31,6 +37,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -38,6 +46,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.crypto import salted_hmac
+
+from creatorvault.ratelimit import forget_read_with_count, value_read_with_count
 
 logger = logging.getLogger("ideas.totals")
 
@@ -54,39 +64,89 @@ def _total_key(owner_id: Any, listing: str) -> str:
     return f"ideas-total:v{_VERSION}:{owner_id}:{digest}"
 
 
+class _Remembered:
+    """This worker's copy of totals, by (total key, generation): what a page needs with no cache trip.
+
+    Safe for the same reason the shared copy is: an entry is found only under the generation
+    that is current for the reader, and any write replaces the generation.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._entries: OrderedDict[tuple[str, str], int] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> int | None:
+        with self._lock:
+            total = self._entries.get(key)
+            if total is not None:
+                self._entries.move_to_end(key)
+            return total
+
+    def put(self, key: tuple[str, str], total: int) -> None:
+        with self._lock:
+            self._entries[key] = total
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+REMEMBERED = _Remembered(4096)
+
+
 def listing_total(*, owner_id: Any, listing: str, count: Callable[[], int]) -> int:
     """How many ideas the list `listing` of `owner_id` holds: remembered, or `count()` (and remembered).
 
     `listing` names the list exactly (owner, trash or not, every filter, the search and whether it
     reaches notes; never the page), as the cursors do. Inside a transaction that changed the
     owner's ideas, always `count()`: only that transaction sees its writes.
+
+    The owner's generation usually came with the request's rate-limit count (one trip for both,
+    `creatorvault.ratelimit.read_with_count`); a total this worker already holds for it then costs
+    no trip at all.
     """
     seconds: int = settings.LIST_TOTALS_CACHE_SECONDS
     if seconds <= 0 or str(owner_id) in _changed_in_transaction():
         return count()
     generation_key, total_key = _generation_key(owner_id), _total_key(owner_id, listing)
+    known, generation = value_read_with_count(generation_key)
+    if known and generation is not None:
+        total = REMEMBERED.get((total_key, generation))
+        if total is not None:
+            return total
     try:
-        found = cache.get_many([generation_key, total_key])
+        if known:
+            found = {generation_key: generation, total_key: cache.get(total_key)}
+        else:
+            found = cache.get_many([generation_key, total_key])
     except Exception as exc:  # noqa: BLE001 - the cache being down must never fail a request
         logger.warning("list total not cached: cache unavailable (%s)", type(exc).__name__)
         return count()
     generation = found.get(generation_key)
     entry = found.get(total_key)
     if (
-        generation is not None
+        isinstance(generation, str)
         and isinstance(entry, list | tuple)
         and len(entry) == 2
         and entry[0] == generation
         and isinstance(entry[1], int)
     ):
+        REMEMBERED.put((total_key, generation), entry[1])
         return entry[1]
     total = count()
     try:
         if generation is None:
             # No generation yet (or it was evicted): start one; the next request stores totals.
             cache.add(generation_key, secrets.token_hex(8), timeout=None)
+            forget_read_with_count(generation_key)
         else:
             cache.set(total_key, (generation, total), timeout=seconds)
+            if isinstance(generation, str):
+                REMEMBERED.put((total_key, generation), total)
     except Exception as exc:  # noqa: BLE001
         logger.warning("list total not cached: cache unavailable (%s)", type(exc).__name__)
     return total
@@ -109,6 +169,8 @@ def owners_changed(owner_ids: Iterable[Any]) -> None:
 
     def renew() -> None:
         generations = {_generation_key(owner): secrets.token_hex(8) for owner in sorted(owners)}
+        for key in generations:  # the request that wrote must not list under the old generation
+            forget_read_with_count(key)
         try:
             if len(generations) == 1:
                 cache.set(*generations.popitem(), timeout=None)  # one SET, no MULTI/EXEC
@@ -131,6 +193,11 @@ def _changed_in_transaction() -> set[str]:
     if changed and not connection.in_atomic_block:
         changed.clear()
     return changed
+
+
+def generation_key_of(user_id: str) -> str:
+    """The cache key of `user_id`'s write generation (read with each of their requests' counts)."""
+    return _generation_key(user_id)
 
 
 def forget_saved_idea(sender: Any, instance: Any, **kwargs: Any) -> None:

@@ -171,3 +171,58 @@ def test_a_transaction_counts_its_own_writes(owner, remembered) -> None:
         IdeaFactory(user=owner)
         assert idea_list(owner=owner, params=IdeaListParams(limit=5)).total == 22
     assert remembered("") == 22
+
+
+class _CountingCache:
+    """The cache `ideas.totals` uses, counting the operations it sends."""
+
+    def __init__(self, cache: Any) -> None:
+        self._cache, self.calls = cache, 0
+
+    def __getattr__(self, name: str) -> Any:
+        operation = getattr(self._cache, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            return operation(*args, **kwargs)
+
+        return counted
+
+
+def test_a_repeated_page_costs_no_cache_trip_of_its_own(monkeypatch, owner, owner_client) -> None:
+    """The owner's generation came with the rate-limit count; the total is in the worker's memory."""
+    from ideas import totals
+
+    IdeaFactory.create_batch(23, user=owner, tags=["video"])
+    assert _total(owner_client, "tags=video") == 23  # counted: generation started
+    assert _total(owner_client, "tags=video") == 23  # counted again, filed under the generation
+    counting = _CountingCache(totals.cache)
+    monkeypatch.setattr(totals, "cache", counting)
+    assert [_total(owner_client, "tags=video") for _ in range(3)] == [23, 23, 23]
+    assert counting.calls == 0
+    owner_client.post(IDEAS, {"title": "One more", "tags": ["video"]}, format="json")
+    assert _total(owner_client, "tags=video") == 24  # a write replaced the generation: read again
+    assert counting.calls > 0
+
+
+def test_a_request_that_writes_then_lists_sees_its_own_write(owner, owner_client) -> None:
+    """As a chat turn does (one request, tools that create then list): the generation it read first
+    is forgotten when its write commits, so its list cannot use a total from before the write."""
+    from django.core.cache import cache
+
+    from creatorvault.context import count_reads_var
+    from ideas.services.ideas import idea_create
+    from ideas.totals import generation_key_of
+
+    IdeaFactory.create_batch(21, user=owner)
+    assert _total(owner_client) == 21
+    assert _total(owner_client) == 21  # remembered under the current generation
+    key = generation_key_of(str(owner.pk))
+    token = count_reads_var.set({key: cache.get(key)})  # what this request's count read
+    try:
+        assert idea_list(owner=owner, params=IdeaListParams(limit=5)).total == 21
+        idea_create(owner=owner, title="Made in the same request")
+        assert idea_list(owner=owner, params=IdeaListParams(limit=5)).total == 22
+    finally:
+        count_reads_var.reset(token)
+    assert _total(owner_client) == 22
