@@ -17,7 +17,6 @@ import functools
 import hashlib
 import logging
 import re
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +28,7 @@ from accounts import jwks
 from accounts.devkeys import dev_auth_enabled, dev_trusted_key
 from accounts.keys import TrustedKey, UnusableKey, allowed_algorithms, key_from_pem
 from creatorvault import strictjson
+from creatorvault.lru import BoundedLRU
 from creatorvault.text import clean_line, has_control_chars
 
 logger = logging.getLogger("accounts.authentication")
@@ -128,16 +128,12 @@ class _VerifiedTokens:
     """
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._entries: dict[bytes, _Remembered] = {}
-        self._lock = threading.Lock()
+        self._entries: BoundedLRU[bytes, _Remembered] = BoundedLRU(size)
 
     def get(self, digest: bytes) -> VerifiedToken | None:
-        with self._lock:
-            entry = self._entries.pop(digest, None)
-            if entry is None:
-                return None
-            self._entries[digest] = entry  # most recently used last
+        entry = self._entries.get(digest)
+        if entry is None:
+            return None
         if time.time() >= entry.verified.expires_at or entry.settings != _verification_settings():
             self.forget(digest)
             return None
@@ -159,21 +155,13 @@ class _VerifiedTokens:
         kid: str | None,
         issued_at: float | None,
     ) -> None:
-        if self.size <= 0:
-            return
-        entry = _Remembered(verified, key, kid, issued_at, _verification_settings())
-        with self._lock:
-            self._entries[digest] = entry
-            while len(self._entries) > self.size:
-                del self._entries[next(iter(self._entries))]
+        self._entries.put(digest, _Remembered(verified, key, kid, issued_at, _verification_settings()))
 
     def forget(self, digest: bytes) -> None:
-        with self._lock:
-            self._entries.pop(digest, None)
+        self._entries.forget(digest)
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._entries.clear()
 
 
 # Per process (each worker its own): a few thousand entries of a few hundred bytes each.

@@ -16,7 +16,7 @@ class IdeasConfig(AppConfig):
         from creatorvault.ratelimit import read_with_count
         from ideas import checks  # noqa: F401  (registers the system check)
         from ideas.selectors.search import register_sqlite_functions
-        from ideas.totals import forget_saved_idea, generation_key_of
+        from ideas.totals import forget_saved_idea, generation_key
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="ideas.sqlite_functions")
         # Saving an idea makes its owner's remembered list totals stale (ideas.totals); deletes
@@ -24,4 +24,4 @@ class IdeasConfig(AppConfig):
         # make Django load every row of a bulk delete to send it).
         post_save.connect(forget_saved_idea, sender=self.get_model("Idea"), dispatch_uid="ideas.totals")
         # The caller's write generation comes with their request's rate-limit count (one trip).
-        read_with_count(generation_key_of)
+        read_with_count(generation_key)

@@ -37,8 +37,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -47,6 +45,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 
+from creatorvault.lru import BoundedLRU
 from creatorvault.ratelimit import forget_read_with_count, value_read_with_count
 
 logger = logging.getLogger("ideas.totals")
@@ -55,7 +54,8 @@ logger = logging.getLogger("ideas.totals")
 _VERSION = 1
 
 
-def _generation_key(owner_id: Any) -> str:
+def generation_key(owner_id: Any) -> str:
+    """The cache key of the owner's write generation (read with each of their requests' counts)."""
     return f"ideas-gen:v{_VERSION}:{owner_id}"
 
 
@@ -64,38 +64,10 @@ def _total_key(owner_id: Any, listing: str) -> str:
     return f"ideas-total:v{_VERSION}:{owner_id}:{digest}"
 
 
-class _Remembered:
-    """This worker's copy of totals, by (total key, generation): what a page needs with no cache trip.
-
-    Safe for the same reason the shared copy is: an entry is found only under the generation
-    that is current for the reader, and any write replaces the generation.
-    """
-
-    def __init__(self, size: int) -> None:
-        self._entries: OrderedDict[tuple[str, str], int] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str]) -> int | None:
-        with self._lock:
-            total = self._entries.get(key)
-            if total is not None:
-                self._entries.move_to_end(key)
-            return total
-
-    def put(self, key: tuple[str, str], total: int) -> None:
-        with self._lock:
-            self._entries[key] = total
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-REMEMBERED = _Remembered(4096)
+# This worker's copy of totals, by (total key, generation): what a page needs with no cache trip.
+# Safe for the same reason the shared copy is: an entry is found only under the generation that
+# is current for the reader, and any write replaces the generation.
+REMEMBERED: BoundedLRU[tuple[str, str], int] = BoundedLRU(4096)
 
 
 def listing_total(*, owner_id: Any, listing: str, count: Callable[[], int]) -> int:
@@ -112,21 +84,21 @@ def listing_total(*, owner_id: Any, listing: str, count: Callable[[], int]) -> i
     seconds: int = settings.LIST_TOTALS_CACHE_SECONDS
     if seconds <= 0 or str(owner_id) in _changed_in_transaction():
         return count()
-    generation_key, total_key = _generation_key(owner_id), _total_key(owner_id, listing)
-    known, generation = value_read_with_count(generation_key)
+    gen_key, total_key = generation_key(owner_id), _total_key(owner_id, listing)
+    known, generation = value_read_with_count(gen_key)
     if known and generation is not None:
         total = REMEMBERED.get((total_key, generation))
         if total is not None:
             return total
     try:
         if known:
-            found = {generation_key: generation, total_key: cache.get(total_key)}
+            found = {gen_key: generation, total_key: cache.get(total_key)}
         else:
-            found = cache.get_many([generation_key, total_key])
+            found = cache.get_many([gen_key, total_key])
     except Exception as exc:  # noqa: BLE001 - the cache being down must never fail a request
         logger.warning("list total not cached: cache unavailable (%s)", type(exc).__name__)
         return count()
-    generation = found.get(generation_key)
+    generation = found.get(gen_key)
     entry = found.get(total_key)
     if (
         isinstance(generation, str)
@@ -141,8 +113,8 @@ def listing_total(*, owner_id: Any, listing: str, count: Callable[[], int]) -> i
     try:
         if generation is None:
             # No generation yet (or it was evicted): start one; the next request stores totals.
-            cache.add(generation_key, secrets.token_hex(8), timeout=None)
-            forget_read_with_count(generation_key)
+            cache.add(gen_key, secrets.token_hex(8), timeout=None)
+            forget_read_with_count(gen_key)
         else:
             cache.set(total_key, (generation, total), timeout=seconds)
             if isinstance(generation, str):
@@ -168,7 +140,7 @@ def owners_changed(owner_ids: Iterable[Any]) -> None:
         _changed_in_transaction().update(owners)
 
     def renew() -> None:
-        generations = {_generation_key(owner): secrets.token_hex(8) for owner in sorted(owners)}
+        generations = {generation_key(owner): secrets.token_hex(8) for owner in sorted(owners)}
         for key in generations:  # the request that wrote must not list under the old generation
             forget_read_with_count(key)
         try:
@@ -193,11 +165,6 @@ def _changed_in_transaction() -> set[str]:
     if changed and not connection.in_atomic_block:
         changed.clear()
     return changed
-
-
-def generation_key_of(user_id: str) -> str:
-    """The cache key of `user_id`'s write generation (read with each of their requests' counts)."""
-    return _generation_key(user_id)
 
 
 def forget_saved_idea(sender: Any, instance: Any, **kwargs: Any) -> None:

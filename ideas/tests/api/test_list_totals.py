@@ -212,12 +212,12 @@ def test_a_request_that_writes_then_lists_sees_its_own_write(owner, owner_client
 
     from creatorvault.context import count_reads_var
     from ideas.services.ideas import idea_create
-    from ideas.totals import generation_key_of
+    from ideas.totals import generation_key
 
     IdeaFactory.create_batch(21, user=owner)
     assert _total(owner_client) == 21
     assert _total(owner_client) == 21  # remembered under the current generation
-    key = generation_key_of(str(owner.pk))
+    key = generation_key(str(owner.pk))
     token = count_reads_var.set({key: cache.get(key)})  # what this request's count read
     try:
         assert idea_list(owner=owner, params=IdeaListParams(limit=5)).total == 21
