@@ -141,7 +141,7 @@ class Idea(SealedNotes, models.Model):
     # `notes` (from `SealedNotes`) opens it. The key id is repeated beside the value so key usage
     # is one indexed GROUP BY (the value's own key id is authoritative).
     notes_sealed = models.TextField(blank=True, default="", editable=False)
-    notes_key_id = models.CharField(max_length=32, blank=True, default="", editable=False, db_index=True)
+    notes_key_id = models.CharField(max_length=32, blank=True, default="", editable=False)
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.IDEA)
     stage_rank = models.GeneratedField(
         expression=_rank("stage", STAGE_RANK), output_field=models.SmallIntegerField(), db_persist=True
@@ -209,6 +209,10 @@ class Idea(SealedNotes, models.Model):
             # The backoffice lists every owner's ideas newest first, with a date drill-down
             # (MIN/MAX of created_at): without this, each changelist page sorts the whole table.
             models.Index(fields=["created_at", "id"], name="idea_created_idx"),
+            # Key usage and the rotation's "not under the current key" (`ideas.selectors.notes`).
+            # Declared here rather than as `db_index`, which on PostgreSQL adds a second index for
+            # LIKE queries that nothing runs.
+            models.Index(fields=["notes_key_id"], name="idea_notes_key_idx"),
         ]
 
     def __str__(self) -> str:

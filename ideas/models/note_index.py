@@ -17,8 +17,13 @@ class IdeaNoteToken(models.Model):
     (`creatorvault.sealing`), so equal words of two users look unrelated. Looked up owner first.
     """
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="note_tokens")
+    # No index of their own: the owner leads `ideanotetoken_owner_word_idx` and the idea leads the
+    # unique constraint's index, which serve every lookup (and cascade) by either. Each index
+    # more is one more entry to write per word of every note saved.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="note_tokens", db_index=False)
     token_hash = models.BinaryField(max_length=16)
 
     class Meta:

@@ -232,3 +232,23 @@ def test_postgres_indexes_exist():
     # btree_gin: the owner beside the tags, live ideas only (migration 0009).
     assert "gin (user_id, tags jsonb_path_ops)" in indexes["idea_user_tags_gin"]
     assert "trashed_at IS NULL" in indexes["idea_user_tags_gin"]
+
+
+@pytest.mark.postgres
+def test_no_index_repeats_the_leading_column_of_another():
+    """Each index more is one more write per word of every note saved (migration 0011)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexname FROM pg_indexes "
+            "WHERE tablename IN ('ideas_idea', 'ideas_ideanotetoken')"
+        )
+        names = {(table, name) for table, name in cursor.fetchall()}
+    tokens = {name for table, name in names if table == "ideas_ideanotetoken"}
+    assert tokens == {
+        "ideas_ideanotetoken_pkey",
+        "ideanotetoken_idea_hash_uniq",
+        "ideanotetoken_owner_word_idx",
+    }
+    ideas = {name for table, name in names if table == "ideas_idea"}
+    assert "idea_notes_key_idx" in ideas
+    assert not [name for name in ideas if name.endswith("_like")]
