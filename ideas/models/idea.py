@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Length, Lower
 from django.utils import timezone
 
-from creatorvault.inserts import insert_one
+from creatorvault.inserts import Rows, insert_one, insert_rows
 from ideas.models.sealed import SealedNotes
 from ideas.totals import owners_changed
 
@@ -231,11 +233,44 @@ class Idea(SealedNotes, models.Model):
         `save()` still does everything else (signals, the transaction's error marking), and
         anything unusual (a raw save, an expression as a value) goes through the ORM.
         """
-        if not raw and manager is type(self)._base_manager:
+        # Rows to insert with the idea (its word index), handed over by `inserting_with`.
+        with_rows: Rows | None = self.__dict__.pop("_insert_with_rows", None)
+        compiled = not raw and manager is type(self)._base_manager
+        if with_rows is None or not with_rows.rows:
+            return self._insert_alone(manager, using, fields, returning_fields, raw, compiled)
+        if compiled:
+            returned = insert_one(
+                self, fields=fields, returning=returning_fields, using=using, with_rows=with_rows
+            )
+            if returned is not None:
+                return returned  # one statement
+        # Not one statement (SQLite, or a shape left to the ORM): two, in one transaction.
+        with transaction.atomic(using=using, savepoint=False):
+            returned = self._insert_alone(manager, using, fields, returning_fields, raw, compiled)
+            insert_rows(with_rows.model, with_rows.attnames, with_rows.rows, using=using)
+        return returned
+
+    def _insert_alone(
+        self, manager: Any, using: str, fields: Any, returning_fields: Any, raw: bool, compiled: bool
+    ) -> Any:
+        if compiled:
             returned = insert_one(self, fields=fields, returning=returning_fields, using=using)
             if returned is not None:
                 return returned
         return super()._do_insert(manager, using, fields, returning_fields, raw)  # type: ignore[misc]
+
+    @contextlib.contextmanager
+    def inserting_with(self, rows: Rows) -> Iterator[None]:
+        """While in this block, a `save()` that inserts this idea inserts `rows` too, atomically.
+
+        On PostgreSQL both go in one statement (`creatorvault.inserts`), which needs no transaction
+        around it; elsewhere the two INSERTs run in one.
+        """
+        self.__dict__["_insert_with_rows"] = rows
+        try:
+            yield
+        finally:
+            self.__dict__.pop("_insert_with_rows", None)
 
     def notes_bound_to(self) -> tuple[Any, Any]:
         """An idea's notes are bound to the idea itself and its owner."""

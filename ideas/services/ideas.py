@@ -70,7 +70,6 @@ def clean_changes(changes: IdeaChanges) -> dict[str, Any]:
     return cleaned
 
 
-@transaction.atomic
 def idea_create(
     *,
     owner: User,
@@ -81,7 +80,11 @@ def idea_create(
     priority: str = Priority.MEDIUM,
     due_date: datetime | str | None = None,
 ) -> Idea:
-    """Create an idea for `owner` (the caller from the token, never the body)."""
+    """Create an idea for `owner` (the caller from the token, never the body).
+
+    Atomic without a transaction of its own at the top level: the idea and its word index are
+    one statement on PostgreSQL, two in a transaction elsewhere (`idea_save`).
+    """
     fields = clean_changes(
         IdeaChanges(
             title=title, notes=notes, stage=stage, tags=list(tags), priority=priority, due_date=due_date

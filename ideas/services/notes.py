@@ -15,13 +15,14 @@ current key already, and the row lock keeps the rotation from overwriting it wit
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from django.db import models, router, transaction
 
 from creatorvault import sealing
-from creatorvault.inserts import insert_rows
+from creatorvault.inserts import Rows, insert_rows
 from ideas.models import Idea, IdeaNoteToken, NotesUnavailable, SealedNotes
 from ideas.models.sealed import notes_seal_value, notes_word_hashes
 from ideas.selectors.notes import pending_rotation, sealed_models
@@ -68,27 +69,39 @@ def idea_save(
 ) -> None:
     """Save `idea`; with `notes`, seal them into it and rewrite its word index, in one transaction.
 
-    `notes=None` leaves the notes as they are. `create` inserts a new idea (its index has no old
-    entries to delete). `update_fields` limits the UPDATE (the sealed columns are added when notes
-    are written).
+    `notes=None` leaves the notes as they are. `create` inserts a new idea with its word index:
+    on PostgreSQL in ONE statement, atomic on its own, so a create outside a transaction opens
+    none (`Idea.inserting_with`). `update_fields` limits the UPDATE (the sealed columns are added
+    when notes are written).
     """
+    prepared = None
+    if notes is not None:
+        prepared = notes_seal_into(idea, notes)
+        if update_fields is not None:
+            update_fields = [*update_fields, "notes_sealed", "notes_key_id"]
+    if create:
+        words = prepared.word_hashes if prepared is not None else ()
+        rows = Rows(IdeaNoteToken, _TOKEN_COLUMNS, [(idea.user_id, idea.pk, h) for h in words])
+        # Inside a transaction, a savepoint as before: a create that fails leaves it usable.
+        using = router.db_for_write(Idea)
+        nested = transaction.get_connection(using).in_atomic_block
+        with transaction.atomic(using) if nested else contextlib.nullcontext(), idea.inserting_with(rows):
+            idea.save(force_insert=True, update_fields=update_fields)
+        return
     with transaction.atomic(savepoint=False):
-        prepared = None
-        if notes is not None:
-            prepared = notes_seal_into(idea, notes)
-            if update_fields is not None:
-                update_fields = [*update_fields, "notes_sealed", "notes_key_id"]
-        idea.save(force_insert=create, update_fields=update_fields)
+        idea.save(update_fields=update_fields)
         if prepared is not None:
-            if not create:
-                IdeaNoteToken.objects.filter(idea_id=idea.pk).delete()
+            IdeaNoteToken.objects.filter(idea_id=idea.pk).delete()
             # One INSERT with a VALUES list, compiled once per row count (`bulk_create` beyond).
             insert_rows(
                 IdeaNoteToken,
-                ("owner_id", "idea_id", "token_hash"),
+                _TOKEN_COLUMNS,
                 [(idea.user_id, idea.pk, h) for h in prepared.word_hashes],
                 using=router.db_for_write(IdeaNoteToken),
             )
+
+
+_TOKEN_COLUMNS = ("owner_id", "idea_id", "token_hash")
 
 
 # --- Key rotation ---------------------------------------------------------------------------------
