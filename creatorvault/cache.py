@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -126,6 +128,90 @@ def _guarded(operation: Callable[..., Any]) -> Callable[..., Any]:
         return _call(self.breaker, lambda: operation(self, *args, **kwargs))
 
     return call
+
+
+class ThreadConnection:
+    """Redis commands sent on a connection of the calling thread's own, made with a pool's settings.
+
+    redis-py's commands check a connection out of the pool and back for every call (a lock,
+    observability counters, a `select` on the socket): measured, ~190 µs of CPU per call where the
+    round trip itself costs ~20 µs; this path ~80 µs. The connection is made with the pool's own
+    settings (address, database, timeouts, retry policy) and checked as the pool checks one before
+    use, and a broken one is dropped and the command retried as the pool's retry policy says: the
+    same server, the same reply. For the commands of every request (the rate-limit count) and of
+    every write (the list totals' generation).
+    """
+
+    def __init__(self, pool: Any) -> None:
+        self._pool = pool
+        self._local = threading.local()
+
+    def _connection(self) -> Any:
+        local = self._local
+        connection = getattr(local, "connection", None)
+        if connection is None or local.pid != os.getpid():
+            connection = self._pool.connection_class(**dict(self._pool.connection_kwargs))
+            local.connection, local.pid = connection, os.getpid()
+        return connection
+
+    def run(self, send: Callable[[Any], T]) -> T:
+        """`send(connection)` (which sends commands and reads their replies) on this thread's connection."""
+        connection = self._connection()
+        # The pool's check before it hands out a connection: one the server closed (a restart, an
+        # idle timeout) reads as ready, and is replaced before the command is sent, so a command
+        # is neither lost nor made twice.
+        connection.connect()
+        try:
+            if connection.can_read():
+                raise RedisConnectionError("Connection has data")
+        except (RedisConnectionError, RedisTimeoutError, OSError):
+            connection.disconnect()
+            connection.connect()
+            if connection.can_read():
+                raise RedisConnectionError("Connection not ready") from None
+        return connection.retry.call_with_retry(  # type: ignore[no-any-return]
+            lambda: send(connection), lambda error: connection.disconnect()
+        )
+
+    def command(self, *args: Any) -> Any:
+        """One command and its reply."""
+
+        def send(connection: Any) -> Any:
+            connection.send_command(*args)
+            return connection.read_response()
+
+        return self.run(send)
+
+
+# id(pool) -> (the pool, held so that its id stays its own; its ThreadConnection or None).
+_thread_connections: dict[int, tuple[Any, ThreadConnection | None]] = {}
+
+
+def thread_connection(pool: Any) -> ThreadConnection | None:
+    """The `ThreadConnection` of `pool` (one per pool: each thread holds one connection to it);
+    None for a pool that caches client-side (RESP3 tracking), whose commands must go through it."""
+    with _breakers_lock:
+        found = _thread_connections.get(id(pool))
+        if found is None or found[0] is not pool:
+            found = (pool, ThreadConnection(pool) if getattr(pool, "cache", None) is None else None)
+            _thread_connections[id(pool)] = found
+        return found[1]
+
+
+def set_without_expiry(alias: str, key: str, value: Any) -> None:
+    """`caches[alias].set(key, value, timeout=None)`: on the breaker Redis cache, one SET on the
+    calling thread's own connection (`ThreadConnection`), behind the breaker, stored exactly as
+    Django stores it (the made key, the backend's serializer). Raises what the cache raises."""
+    cache = caches[alias]
+    client = getattr(cache, "_cache", None)
+    connection = None
+    if isinstance(client, BreakerRedisCacheClient):
+        connection = thread_connection(client.get_client(write=True).connection_pool)
+    if client is None or connection is None:
+        cache.set(key, value, timeout=None)
+        return
+    made, payload = cache.make_key(key), client._serializer.dumps(value)
+    _call(client.breaker, lambda: connection.command("SET", made, payload))
 
 
 class BreakerRedisCacheClient(RedisCacheClient):

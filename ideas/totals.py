@@ -41,10 +41,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 
+from creatorvault.cache import set_without_expiry
 from creatorvault.lru import BoundedLRU
 from creatorvault.ratelimit import forget_read_with_count, value_read_with_count
 
@@ -144,8 +145,8 @@ def owners_changed(owner_ids: Iterable[Any]) -> None:
         for key in generations:  # the request that wrote must not list under the old generation
             forget_read_with_count(key)
         try:
-            if len(generations) == 1:
-                cache.set(*generations.popitem(), timeout=None)  # one SET, no MULTI/EXEC
+            if len(generations) == 1:  # one SET, no MULTI/EXEC, on the thread's own connection
+                set_without_expiry(DEFAULT_CACHE_ALIAS, *generations.popitem())
             else:
                 cache.set_many(generations, timeout=None)
         except Exception:  # while the cache is down no total is read from it either

@@ -128,3 +128,47 @@ def test_the_cache_keeps_one_client_per_pool_and_survives_dropped_connections() 
         redis.Redis.from_url(REDIS_URL).client_kill_filter(_type="normal", skipme=True)
         assert cache.get("kept") == 1  # the pool reconnects under the kept client
         cache.delete("kept")
+
+
+@needs_redis
+def test_a_set_on_the_threads_own_connection_stores_what_django_stores() -> None:
+    import redis
+
+    from creatorvault.cache import set_without_expiry
+
+    caches = {
+        "default": {
+            "BACKEND": "creatorvault.cache.CircuitBreakerRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "cv-test-thread-set",
+        }
+    }
+    server = redis.Redis.from_url(REDIS_URL)
+    with override_settings(CACHES=caches):
+        cache.set("by-django", "0f3a9c", timeout=None)
+        set_without_expiry("default", "by-thread", "0f3a9c")
+        assert cache.get("by-thread") == "0f3a9c"
+        raw = {name: server.get(cache.make_key(name)) for name in ("by-django", "by-thread")}
+        assert raw["by-thread"] == raw["by-django"] is not None
+        assert server.ttl(cache.make_key("by-thread")) == -1  # no expiry, as timeout=None
+        server.client_kill_filter(_type="normal", skipme=True)  # the thread's connection is gone
+        set_without_expiry("default", "by-thread", 7)
+        assert cache.get("by-thread") == 7
+        cache.delete_many(["by-django", "by-thread"])
+
+
+def test_a_set_on_the_threads_own_connection_is_behind_the_breaker() -> None:
+    from creatorvault.cache import CacheUnavailable, set_without_expiry
+
+    frozen = FrozenRedis()
+    try:
+        with cache_on(f"redis://127.0.0.1:{frozen.port}/0", breaker_seconds=600):
+            before = cache_errors("breaker_open")
+            with pytest.raises(Exception) as first:
+                set_without_expiry("default", "k", "v")
+            assert not isinstance(first.value, CacheUnavailable)  # tried, and timed out
+            with pytest.raises(CacheUnavailable):
+                set_without_expiry("default", "k", "v")  # not tried: the breaker is open
+            assert cache_errors("breaker_open") == before + 1
+    finally:
+        frozen.close()
