@@ -148,9 +148,8 @@ def test_saving_an_idea_still_sends_its_signals(owner, sealing_keys, shapes) -> 
     assert _compiled_models(shapes).get(Idea) == 1
 
 
-def test_a_violated_constraint_in_the_word_index_undoes_the_whole_create(
-    owner, sealing_keys, shapes, monkeypatch
-) -> None:
+def _index_every_word_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every word's hash twice: the word index's unique constraint refuses the INSERT."""
     real = notes_service.notes_prepare
 
     def twice_the_same_word(**kwargs: Any) -> PreparedNotes:
@@ -158,6 +157,12 @@ def test_a_violated_constraint_in_the_word_index_undoes_the_whole_create(
         return PreparedNotes(prepared.sealed, prepared.key_id, prepared.word_hashes * 2)
 
     monkeypatch.setattr(notes_service, "notes_prepare", twice_the_same_word)
+
+
+def test_a_violated_constraint_in_the_word_index_undoes_the_whole_create(
+    owner, sealing_keys, shapes, monkeypatch
+) -> None:
+    _index_every_word_twice(monkeypatch)
     with pytest.raises(IntegrityError):
         _create(owner, "duplicate")
     assert _compiled_models(shapes).get(IdeaNoteToken) == 1  # the compiled INSERT failed, not the ORM
@@ -210,13 +215,7 @@ def test_a_failed_create_outside_a_transaction_writes_nothing(
     owner, sealing_keys, shapes, monkeypatch, compiled
 ) -> None:
     shapes.enabled = compiled
-    real = notes_service.notes_prepare
-
-    def twice_the_same_word(**kwargs: Any) -> PreparedNotes:
-        prepared = real(**kwargs)
-        return PreparedNotes(prepared.sealed, prepared.key_id, prepared.word_hashes * 2)
-
-    monkeypatch.setattr(notes_service, "notes_prepare", twice_the_same_word)
+    _index_every_word_twice(monkeypatch)
     with pytest.raises(IntegrityError):
         _create(owner, "duplicate")
     assert not Idea.objects.exists()
