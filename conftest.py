@@ -5,7 +5,8 @@ Helpers that are not fixtures live in each app's `tests/helpers.py`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -16,6 +17,16 @@ from accounts.tests.factories import StaffUserFactory, UserFactory
 from ideas.models import Idea
 from ideas.tests.factories import IdeaFactory
 from ideas.tests.helpers import KEY_OLD
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _lean_threads_give_back_their_connections(django_db_setup) -> Iterator[None]:
+    """The lean API path's threads hold their pooled connection between requests
+    (creatorvault.lean_asgi): they give it back before the test database is dropped."""
+    yield
+    lean_asgi = sys.modules.get("creatorvault.lean_asgi")
+    if lean_asgi is not None:
+        lean_asgi.release_api_connections()
 
 
 @pytest.fixture(autouse=True)

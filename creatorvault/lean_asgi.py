@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import logging
 import queue
 import threading
 from collections.abc import Awaitable, Callable, Mapping
@@ -40,10 +41,12 @@ from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed, Requ
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
+from django.db import connections
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import ResolverMatch, set_script_prefix
 from django.utils.module_loading import import_string
 
+from creatorvault.database import hold_connections_on_this_thread
 from creatorvault.urlresolve import FastResolver
 
 Scope = dict[str, Any]
@@ -51,6 +54,8 @@ Receive = Callable[[], Awaitable[Mapping[str, Any]]]
 Send = Callable[[Mapping[str, Any]], Awaitable[None]]
 
 _T = TypeVar("_T")
+
+logger = logging.getLogger("creatorvault.lean_asgi")
 
 API_PREFIX = "/api/"
 
@@ -117,11 +122,17 @@ class _Threads:
     future (two futures, their locks and callbacks per call): each call sets its asyncio future
     directly with `call_soon_threadsafe`. Each thread keeps its own context across calls, as
     under WSGI: its database connection object (a thread-local) lives on from one request to the
-    next, its connection goes back to the pool at the end of each.
+    next, and so does its pooled connection, for up to `DB_HOLD_SECONDS`
+    (`creatorvault.database.hold_connections_on_this_thread`). A thread that has had no call for
+    `DB_HOLD_IDLE_SECONDS` gives its connections back to the pool; so does every thread at
+    `release_connections()`.
     """
 
     def __init__(self, count: int, name: str) -> None:
-        self._calls: queue.SimpleQueue[_Call] = queue.SimpleQueue()
+        self._calls: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
+        self._count = count
+        self._releasing = threading.Lock()
+        self._released: threading.Barrier | None = None
         for number in range(count):
             threading.Thread(target=self._work, name=f"{name}_{number}", daemon=True).start()
 
@@ -132,9 +143,35 @@ class _Threads:
         self._calls.put((loop, future, function, args))
         return future
 
+    def release_connections(self, timeout: float = 10.0) -> None:
+        """Have every thread give its database connections back now (before the test database is
+        dropped, or the pool closed); waits for threads busy with a request to finish it."""
+        with self._releasing:
+            self._released = barrier = threading.Barrier(self._count + 1, timeout=timeout)
+            for _ in range(self._count):
+                self._calls.put(None)  # each thread takes one, then waits for the others at the barrier
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait()
+
     def _work(self) -> None:
+        hold_connections_on_this_thread()
+        holding = False
         while True:
-            loop, future, function, args = self._calls.get()
+            try:
+                idle = settings.DB_HOLD_IDLE_SECONDS
+                call = self._calls.get(timeout=idle) if holding else self._calls.get()
+            except queue.Empty:  # idle: the connections go back to the pool
+                holding = _give_back_connections()
+                continue
+            if call is None:  # release_connections(): give them back, then wait for the other threads
+                holding = _give_back_connections()
+                barrier = self._released
+                if barrier is not None:
+                    with contextlib.suppress(threading.BrokenBarrierError):
+                        barrier.wait()
+                continue
+            holding = True
+            loop, future, function, args = call
             outcome: tuple[Any, BaseException | None]
             try:
                 outcome = (function(*args), None)
@@ -142,7 +179,21 @@ class _Threads:
                 outcome = (None, error)
             with contextlib.suppress(RuntimeError):  # the loop was closed meanwhile
                 loop.call_soon_threadsafe(_settle, future, *outcome)
-            del loop, future, function, args, outcome  # nothing of a request outlives it here
+            del loop, future, function, args, outcome, call  # nothing of a request outlives it here
+
+
+def _give_back_connections() -> bool:
+    """This thread's database connections back to the pool; False (nothing held) unless that failed.
+
+    A connection that cannot be given back cleanly (the database went away) is dropped; the error
+    is logged, and the thread lives on to serve the next request.
+    """
+    try:
+        connections.close_all()
+    except Exception:
+        logger.exception("an API thread could not give its database connection back")
+        return True
+    return False
 
 
 def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
@@ -193,6 +244,7 @@ class LeanAPIHandler(ASGIHandler):
         self.sync_handler = _SyncAPIHandler()
         self.sync_handler.load_middleware()
         self.threads = _Threads(threads, name="api")
+        _handlers.append(self)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = await _read_body(receive)
@@ -246,6 +298,17 @@ class LeanAPIHandler(ASGIHandler):
             return _answer(response)
         finally:
             response.close()
+
+
+# Every LeanAPIHandler of this process (one per application built: config.asgi builds one).
+_handlers: list[LeanAPIHandler] = []
+
+
+def release_api_connections(timeout: float = 10.0) -> None:
+    """Have the lean path's threads give their held database connections back to the pool now
+    (the test suite calls this before its database is dropped)."""
+    for handler in list(_handlers):
+        handler.threads.release_connections(timeout)
 
 
 def application_with_lean_api(

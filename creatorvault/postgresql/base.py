@@ -7,6 +7,12 @@
   last failure's message; a pool timeout then says that message, or, when the last attempt
   succeeded, that every pooled connection is in use.
 * **Metrics**: time spent waiting for the pool, and failures by kind (`connect`, `pool_timeout`).
+* **A connection held across requests** by the threads that ask for it
+  (`creatorvault.database.hold_connections_on_this_thread`: the lean API path's threads). Django
+  returns a pooled connection at the end of every request; such a thread keeps it, with the
+  checks Django makes of a persistent connection (`close_if_unusable_or_obsolete`), until it has
+  held it the time it asked for, and returns it at once when a database error left it unusable
+  or autocommit was left changed.
 * **Timestamps parsed in C.** Django registers its own `timestamptz` loader (a subclass of
   psycopg's pure-Python one, to attach the connection's time zone), so every timestamp a query
   returns was parsed in Python: ~8% of a served list page's CPU (20 ideas, 3-4 timestamps each).
@@ -31,6 +37,7 @@ from psycopg.pq import Format
 from psycopg_pool import PoolTimeout
 
 from creatorvault import metrics
+from creatorvault.database import connection_hold_seconds
 
 _last_failure_lock = threading.Lock()
 # Why the pool's latest connection attempt in this process failed (None after a success).
@@ -102,6 +109,37 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super().__init__(settings_dict, *args, **kwargs)
 
     pool: Any  # Django's property: the psycopg_pool.ConnectionPool, or None (no stubs declare it)
+    # When the pooled connection this wrapper holds goes back to the pool (monotonic seconds).
+    _hold_until: float = 0.0
+
+    def connect(self) -> None:
+        super().connect()
+        self._hold_until = time.monotonic() + connection_hold_seconds()
+
+    def close_if_unusable_or_obsolete(self) -> None:
+        """Django's check at each request's start and end; on a thread that holds its pooled
+        connection across requests, the connection is kept until its hold ends.
+
+        Django's own checks come first, as for a persistent connection: autocommit left changed
+        returns it, and after a database error it is kept only if it still answers (`is_usable`).
+        Elsewhere (CONN_MAX_AGE is 0 with a pool) it goes back to the pool after every request.
+        """
+        if self.connection is None or self.pool is None or connection_hold_seconds() <= 0:
+            super().close_if_unusable_or_obsolete()
+            return
+        self.health_check_done = False
+        if self.get_autocommit() != self.settings_dict["AUTOCOMMIT"]:
+            self.close()
+            return
+        if self.errors_occurred:
+            if self.is_usable():
+                self.errors_occurred = False
+                self.health_check_done = True
+            else:
+                self.close()
+                return
+        if time.monotonic() >= self._hold_until:
+            self.close()
 
     def get_connection_params(self) -> dict[str, Any]:
         params: dict[str, Any] = super().get_connection_params()
