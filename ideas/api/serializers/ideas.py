@@ -8,9 +8,10 @@ and every field rule is the one in `ideas.rules`, which the services apply again
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+import orjson
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -181,9 +182,16 @@ class IdeaListSerializer(serializers.Serializer):
 
 
 def _datetime(value: datetime | None, zone: tzinfo) -> str | None:
-    """As DRF's `DateTimeField` with `DATETIME_FORMAT = "iso-8601"`: in `zone`, `Z` for UTC."""
+    """As DRF's `DateTimeField` with `DATETIME_FORMAT = "iso-8601"`: in `zone`, `Z` for UTC.
+
+    A UTC value (as the database loads every timestamp) in a UTC zone (the settings' default) is
+    written by orjson, in C: the same text as `isoformat()` with `Z` (microseconds only when not
+    zero), a third of its cost; 3 per idea, 60 per list page.
+    """
     if value is None:
         return None
+    if value.tzinfo is UTC and (zone is UTC or getattr(zone, "key", None) == "UTC"):
+        return orjson.dumps(value, option=orjson.OPT_UTC_Z)[1:-1].decode()
     text = value.astimezone(zone).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from django.utils import timezone as django_timezone
 from rest_framework.renderers import JSONRenderer
 
 from creatorvault.api.renderers import EnvelopeJSONRenderer
@@ -49,6 +50,18 @@ def test_one_idea_is_shaped_as_the_serializer_says(ideas, notes_visible) -> None
         shaped = idea_shape(idea, notes_visible=notes_visible)
         assert shaped == expected
         assert list(shaped) == list(expected)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata", "America/St_Johns"])
+def test_timestamps_are_written_as_the_serializer_writes_them_in_any_current_zone(ideas, zone) -> None:
+    with django_timezone.override(zone):
+        for idea in ideas:
+            expected = IdeaSerializer(idea, context={NOTES_VISIBLE: True}).data
+            shaped = idea_shape(idea, notes_visible=True)
+            assert [shaped[name] for name in ("due_date", "created_at", "updated_at")] == [
+                expected[name] for name in ("due_date", "created_at", "updated_at")
+            ]
+    assert (zone == "UTC") == shaped["created_at"].endswith("Z")
 
 
 PAGES = [
