@@ -137,10 +137,10 @@ DB_POOL_RECONNECT_TIMEOUT: float = env.float("DB_POOL_RECONNECT_TIMEOUT", defaul
 # the hot reads' statements stay prepared). DB_PREPARE_THRESHOLD=-1 never prepares. Off by default:
 # measured on top of the compiled hot-read shapes (ideas.selectors.compiled) it saved no CPU beyond
 # the benchmark's noise, and the test suite runs with client-side binding.
-# The lean API path's threads (creatorvault.lean_asgi) keep their pooled connection from one request
-# to the next (checking out and returning one per request was ~8% of a detail's CPU): each gives
-# it back after DB_HOLD_SECONDS held, after DB_HOLD_IDLE_SECONDS without a request, and at once
-# when a database error left it unusable. DB_HOLD_SECONDS=0 returns it after every request.
+# The lean API path's threads (creatorvault.lean_asgi) keep their pooled connection from one
+# request to the next (a checkout and a return per request were ~7% of a detail's instructions):
+# each gives it back after DB_HOLD_SECONDS held, after DB_HOLD_IDLE_SECONDS without a request, and
+# at once when a database error left it unusable. DB_HOLD_SECONDS=0 returns it after every request.
 DB_HOLD_SECONDS: float = env.float("DB_HOLD_SECONDS", default=30.0)
 DB_HOLD_IDLE_SECONDS: float = env.float("DB_HOLD_IDLE_SECONDS", default=1.0)
 DB_SERVER_SIDE_BINDING: bool = env.bool("DB_SERVER_SIDE_BINDING", default=False)
