@@ -57,6 +57,20 @@ def cache_on(url: str, breaker_seconds: float) -> Iterator[None]:
         yield
 
 
+@contextmanager
+def redis_cache_on(key_prefix: str) -> Iterator[None]:
+    """The default cache on the test suite's Redis, under a key prefix of the test's own."""
+    caches = {
+        "default": {
+            "BACKEND": "creatorvault.cache.CircuitBreakerRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": key_prefix,
+        }
+    }
+    with override_settings(CACHES=caches):
+        yield
+
+
 def cache_errors(kind: str) -> float:
     return REGISTRY.get_sample_value("creatorvault_cache_errors_total", {"kind": kind}) or 0.0
 
@@ -114,14 +128,7 @@ def test_a_working_cache_is_reported_ok(owner_client) -> None:
 def test_the_cache_keeps_one_client_per_pool_and_survives_dropped_connections() -> None:
     import redis
 
-    caches = {
-        "default": {
-            "BACKEND": "creatorvault.cache.CircuitBreakerRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "cv-test-client",
-        }
-    }
-    with override_settings(CACHES=caches):
+    with redis_cache_on("cv-test-client"):
         backend = cache._cache  # type: ignore[attr-defined]
         assert backend.get_client() is backend.get_client(write=True)  # not a new client per call
         cache.set("kept", 1, timeout=30)
@@ -136,15 +143,8 @@ def test_a_set_on_the_threads_own_connection_stores_what_django_stores() -> None
 
     from creatorvault.cache import set_without_expiry
 
-    caches = {
-        "default": {
-            "BACKEND": "creatorvault.cache.CircuitBreakerRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "cv-test-thread-set",
-        }
-    }
     server = redis.Redis.from_url(REDIS_URL)
-    with override_settings(CACHES=caches):
+    with redis_cache_on("cv-test-thread-set"):
         cache.set("by-django", "0f3a9c", timeout=None)
         set_without_expiry("default", "by-thread", "0f3a9c")
         assert cache.get("by-thread") == "0f3a9c"
