@@ -21,6 +21,13 @@ serves with `GuardedHttpToolsProtocol`, configured from gunicorn's own settings:
 Every such answer is the spec's error envelope (JSON, with a request id) and closes the connection.
 Idle keep-alive connections are closed after gunicorn's `keepalive` seconds, as before. The event
 loop holds slow connections at the cost of a few kilobytes each: they never occupy a thread.
+
+When a worker stops (its `max_requests` reached, or SIGTERM on a deploy), uvicorn answers the
+requests in progress but closes at once every connection that has none: a connection the worker
+had just accepted, whose request was on its way, got no answer at all (one in a few thousand
+requests under load, at every worker restart). Here such a connection gets `GUNICORN_DRAIN_SECONDS`
+(1) for its request to begin; that request is answered with `Connection: close`, and a connection
+that sends nothing by then is closed, as before.
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ class RequestLimits:
     header_timeout: float = 10.0
     body_timeout: float = 30.0
     connections: int = 1000
+    drain: float = 1.0
 
     @property
     def header_bytes(self) -> int:
@@ -104,6 +112,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._body_pending = False  # between a request's last header and the end of its body
         self._header_bytes = 0
         self._hosts = 0
+        self._draining = False  # the worker is stopping: no request after the next one
 
     # --- Connection ----------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
@@ -114,6 +123,17 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             )
             return
         self._arm(self.limits.header_timeout, self._headers_too_slow)
+
+    def shutdown(self) -> None:
+        """The worker is stopping: answer the request in progress, or one that begins within
+        `limits.drain` seconds, then close (uvicorn closes a connection without one at once)."""
+        self._draining = True
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            cycle.keep_alive = False
+        elif not self.transport.is_closing() and not self._reading_headers:
+            # Nothing received yet (or between keep-alive requests): the request may be on its way.
+            self._arm(min(self.limits.drain, self.limits.header_timeout), self._headers_too_slow)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
@@ -152,7 +172,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().on_message_begin()
         self._reading_headers = True
         self._hosts = 0
-        if self._deadline is None:
+        if self._deadline is None or self._draining:
             self._arm(self.limits.header_timeout, self._headers_too_slow)
 
     def on_url(self, url: bytes) -> None:
@@ -179,6 +199,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._body_pending = True
         self._arm(self.limits.body_timeout, self._body_too_slow)
         super().on_headers_complete()
+        if self._draining:
+            self.cycle.keep_alive = False
 
     def on_message_complete(self) -> None:
         self._body_pending = False
@@ -244,6 +266,7 @@ def limits_from_gunicorn(cfg: Any) -> RequestLimits:
         header_timeout=float(os.environ.get("GUNICORN_HEADER_TIMEOUT", RequestLimits.header_timeout)),
         body_timeout=float(os.environ.get("GUNICORN_BODY_TIMEOUT", RequestLimits.body_timeout)),
         connections=int(cfg.worker_connections),
+        drain=float(os.environ.get("GUNICORN_DRAIN_SECONDS", RequestLimits.drain)),
     )
 
 

@@ -314,3 +314,68 @@ def test_a_worker_freezes_the_loaded_application_for_the_collector(
     finally:
         gc.unfreeze()
         gc.set_threshold(*threshold)
+
+
+DRAIN = 3.0  # GUNICORN_DRAIN_SECONDS of the restarting server below
+
+
+def read_one_answer(connection: socket.socket) -> bytes:
+    """One answer framed by its Content-Length, leaving the connection open ("" if it closed)."""
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        chunk = connection.recv(65536)
+        if not chunk:
+            return answer
+        answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":", 1)[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length and (chunk := connection.recv(65536)):
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
+def test_a_restarting_worker_answers_the_requests_already_on_their_way(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    env = base_env(
+        tmp_path_factory.mktemp("state"),
+        GUNICORN_MAX_REQUESTS="3",
+        GUNICORN_MAX_REQUESTS_JITTER="0",
+        GUNICORN_DRAIN_SECONDS=str(DRAIN),
+        RATELIMIT_ENABLE="False",
+    )
+    migrate(env)
+    with serving(env, tmp_path_factory.mktemp("out"), workers=1) as server:
+        idle = connect(server)  # a keep-alive connection between two requests
+        idle.sendall(request("GET", "/health", HOST))
+        assert parse(read_one_answer(idle))[0] == 200
+        fresh = connect(server)  # accepted, its request not sent yet
+        silent = connect(server)  # accepted, and it will never send anything
+
+        # More requests until the worker reaches its max_requests and begins to stop.
+        def stopping() -> bool:
+            return any("Shutting down" in line for line in server.log_lines())
+
+        for _ in range(10):
+            assert parse(exchange(server, request("GET", "/health", HOST, CLOSE)))[0] == 200
+            deadline = time.monotonic() + 1
+            while time.monotonic() < deadline and not stopping():
+                time.sleep(0.05)
+            if stopping():
+                break
+        else:
+            raise AssertionError("the worker never restarted:\n" + "\n".join(server.log_lines()))
+        # The stopping worker has these connections: each request they send now is still answered,
+        # then the connection closes (uvicorn alone closed both at once, unanswered).
+        with idle, fresh, silent:
+            for connection in (idle, fresh):
+                connection.sendall(request("GET", "/health", HOST))
+                status, headers, body = parse(read_one_answer(connection))
+                assert (status, body["success"], headers.get("connection")) == (200, True, "close")
+                assert read_answer(connection) == b""
+            assert read_answer(silent) == b""  # closed once the drain's seconds pass
+        assert server.get("/health")[0] == 200  # the next worker serves
