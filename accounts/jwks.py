@@ -28,7 +28,9 @@ This module keeps these promises instead:
 * **Back within a second of the issuer.** With no usable key set (a cold start, or one past
   `JWKS_MAX_STALE_SECONDS`) every token is a 503 until a fetch succeeds, so a retry is allowed once
   per `JWKS_NEW_KEY_COOLDOWN_SECONDS` (its own gate) rather than once per refetch cooldown: the
-  service recovers within about a second of the issuer's return instead of up to 30 s.
+  service recovers within about a second of the issuer's return instead of up to 30 s. In one
+  process such a load runs one at a time: the requests that arrive meanwhile wait for it (at most
+  its fetch timeout) and use what it fetched, instead of a 503 from the cooldown it holds.
 """
 
 from __future__ import annotations
@@ -295,14 +297,23 @@ def get_key(url: str, kid: str, *, issued_at: float | None = None) -> TrustedKey
     other trouble falls back to the last set.
     """
     keyset = _load(url)
-    if keyset is None or time.time() - keyset.fetched_at > settings.JWKS_MAX_STALE_SECONDS:
-        reason = "initial load" if keyset is None else "key set older than JWKS_MAX_STALE_SECONDS"
-        loaded = _gated_refresh(url, reason, gate="load")
-        if loaded is None:
-            if keyset is not None:
-                logger.error("JWKS older than JWKS_MAX_STALE_SECONDS and not refreshable: not trusted")
-            raise KeySetUnavailable
-        return loaded.keys.get(kid)
+    if not _trusted(keyset):
+        with _loading_lock(url):
+            # One load at a time in this process: a request that waited here uses what the one
+            # before it fetched (with the shared cache down, a fresh worker has no other source,
+            # and the cooldown would refuse its second thread while the first was fetching).
+            keyset = _load(url)
+            if not _trusted(keyset):
+                reason = "initial load" if keyset is None else "key set older than JWKS_MAX_STALE_SECONDS"
+                loaded = _gated_refresh(url, reason, gate="load")
+                if loaded is None:
+                    if keyset is not None:
+                        logger.error(
+                            "JWKS older than JWKS_MAX_STALE_SECONDS and not refreshable: not trusted"
+                        )
+                    raise KeySetUnavailable
+                return loaded.keys.get(kid)
+    assert keyset is not None  # _trusted
     if kid in keyset.keys:
         if time.time() - keyset.fetched_at > settings.JWKS_CACHE_SECONDS:
             _refresh_in_background(url)
@@ -314,6 +325,20 @@ def get_key(url: str, kid: str, *, issued_at: float | None = None) -> TrustedKey
         # (Not after a failed fetch: a second one in the same request would double its wait.)
         fresh = _gated_refresh(url, "unknown kid of a token newer than the key set", gate="new")
     return fresh.keys.get(kid) if fresh is not None else None
+
+
+def _trusted(keyset: KeySet | None) -> bool:
+    """Whether `keyset` may verify tokens (obtained, and not older than JWKS_MAX_STALE_SECONDS)."""
+    return keyset is not None and time.time() - keyset.fetched_at <= settings.JWKS_MAX_STALE_SECONDS
+
+
+_loading_locks_lock = threading.Lock()
+_loading_locks: dict[str, threading.Lock] = {}
+
+
+def _loading_lock(url: str) -> threading.Lock:
+    with _loading_locks_lock:
+        return _loading_locks.setdefault(url, threading.Lock())
 
 
 def _may_be_newer(issued_at: float | None, keyset: KeySet) -> bool:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 
 from accounts import jwks
+from accounts.models import User
+from accounts.tests.factories import UserFactory
 from accounts.tests.helpers import assert_auth_error
 from accounts.tests.tokens import better_auth_claims, new_key, sign
 
@@ -153,6 +157,36 @@ def test_a_cold_start_recovers_within_the_short_cooldown_of_the_issuer_returning
 
     assert call_me(sign(better_auth_claims())).status_code == 200
     assert jwks_server.hits == 2
+
+
+@pytest.mark.django_db(transaction=True)  # the requests run on threads of their own
+def test_requests_arriving_while_a_cold_worker_loads_the_key_set_wait_for_it(call_me, jwks_server):
+    jwks_server.mode = "hold"  # the first request's fetch is answered when released
+    statuses: list[int] = []
+
+    first_user, second_user = UserFactory(), UserFactory()  # known: the two requests only read
+
+    def call(user: User) -> None:
+        try:
+            statuses.append(call_me(sign(better_auth_claims(user))).status_code)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=call, args=(first_user,))
+    first.start()
+    deadline = time.monotonic() + 10
+    while jwks_server.hits == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    second = threading.Thread(target=call, args=(second_user,))
+    second.start()
+    time.sleep(0.3)  # the second request is in, with the first one's fetch still held
+    jwks_server.release.set()
+    first.join(10)
+    second.join(10)
+
+    # The second used what the first fetched (it was a 503 from the fetch's cooldown).
+    assert statuses == [200, 200]
+    assert jwks_server.hits == 1
 
 
 def test_an_unknown_kid_costs_at_most_one_fetch_of_a_failing_issuer(call_me, jwks_server):
