@@ -30,7 +30,8 @@ This module keeps these promises instead:
   per `JWKS_NEW_KEY_COOLDOWN_SECONDS` (its own gate) rather than once per refetch cooldown: the
   service recovers within about a second of the issuer's return instead of up to 30 s. In one
   process such a load runs one at a time: the requests that arrive meanwhile wait for it (at most
-  its fetch timeout) and use what it fetched, instead of a 503 from the cooldown it holds.
+  its fetch timeout) and use what it fetched, instead of a 503 from the cooldown it holds; if it
+  failed, they are a 503 at once (a fetch of their own would double their wait).
 """
 
 from __future__ import annotations
@@ -298,21 +299,19 @@ def get_key(url: str, kid: str, *, issued_at: float | None = None) -> TrustedKey
     """
     keyset = _load(url)
     if not _trusted(keyset):
-        with _loading_lock(url):
-            # One load at a time in this process: a request that waited here uses what the one
-            # before it fetched (with the shared cache down, a fresh worker has no other source,
-            # and the cooldown would refuse its second thread while the first was fetching).
+        lock = _loading_lock(url)
+        if lock.acquire(blocking=False):
+            try:
+                return _load_in_request(url, kid, keyset)
+            finally:
+                lock.release()
+        # Another request of this process is loading: wait for it (at most its fetch timeout) and
+        # use what it fetched. (With the shared cache down, a fresh worker has no other source,
+        # and the cooldown that load holds would refuse a fetch of this request's own.)
+        with lock:
             keyset = _load(url)
-            if not _trusted(keyset):
-                reason = "initial load" if keyset is None else "key set older than JWKS_MAX_STALE_SECONDS"
-                loaded = _gated_refresh(url, reason, gate="load")
-                if loaded is None:
-                    if keyset is not None:
-                        logger.error(
-                            "JWKS older than JWKS_MAX_STALE_SECONDS and not refreshable: not trusted"
-                        )
-                    raise KeySetUnavailable
-                return loaded.keys.get(kid)
+        if not _trusted(keyset):
+            raise KeySetUnavailable  # that load failed: a second fetch would double the wait
     assert keyset is not None  # _trusted
     if kid in keyset.keys:
         if time.time() - keyset.fetched_at > settings.JWKS_CACHE_SECONDS:
@@ -325,6 +324,17 @@ def get_key(url: str, kid: str, *, issued_at: float | None = None) -> TrustedKey
         # (Not after a failed fetch: a second one in the same request would double its wait.)
         fresh = _gated_refresh(url, "unknown kid of a token newer than the key set", gate="new")
     return fresh.keys.get(kid) if fresh is not None else None
+
+
+def _load_in_request(url: str, kid: str, keyset: KeySet | None) -> TrustedKey | None:
+    """Fetch the key set now (the "load" gate allowing) for a request that has none it can use."""
+    reason = "initial load" if keyset is None else "key set older than JWKS_MAX_STALE_SECONDS"
+    loaded = _gated_refresh(url, reason, gate="load")
+    if loaded is None:
+        if keyset is not None:
+            logger.error("JWKS older than JWKS_MAX_STALE_SECONDS and not refreshable: not trusted")
+        raise KeySetUnavailable
+    return loaded.keys.get(kid)
 
 
 def _trusted(keyset: KeySet | None) -> bool:

@@ -189,6 +189,35 @@ def test_requests_arriving_while_a_cold_worker_loads_the_key_set_wait_for_it(cal
     assert jwks_server.hits == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_requests_that_waited_for_a_failed_load_do_not_fetch_again(call_me, jwks_server, settings):
+    settings.JWKS_FETCH_TIMEOUT_SECONDS = 1.5  # the load's 1 s cooldown is over when it fails
+    jwks_server.mode = "hold"  # the issuer hangs past the fetch timeout
+    statuses: list[int] = []
+    users = UserFactory(), UserFactory()
+
+    def call(user: User) -> None:
+        try:
+            statuses.append(call_me(sign(better_auth_claims(user))).status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=call, args=(user,)) for user in users]
+    threads[0].start()
+    deadline = time.monotonic() + 10
+    while jwks_server.hits == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    threads[1].start()
+    for thread in threads:
+        thread.join(10)
+    jwks_server.release.set()
+
+    # The second request waited for the first one's fetch, then answered at once: one fetch, not
+    # two in a row (that was twice the fetch timeout for it).
+    assert statuses == [503, 503]
+    assert jwks_server.hits == 1
+
+
 def test_an_unknown_kid_costs_at_most_one_fetch_of_a_failing_issuer(call_me, jwks_server):
     assert call_me(sign(better_auth_claims())).status_code == 200
     jwks_server.mode = "error"
