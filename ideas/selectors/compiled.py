@@ -17,6 +17,7 @@ back to the ORM: a shape is only ever served by SQL that the ORM itself produced
 
 from __future__ import annotations
 
+import functools
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -25,6 +26,8 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import Model, QuerySet
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from django.db.models.sql.compiler import SQLCompiler
 
 from creatorvault.inserts import converted
@@ -88,19 +91,47 @@ class Compiled:
         return converted(row, self.converters, connection)
 
     def instances(self, rows: Sequence[Sequence[Any]], connection: Any) -> list[Any]:
-        """Rows of a model query as model instances, as the ORM's ModelIterable builds them."""
-        assert self.model is not None
+        """Rows of a model query as model instances, as the ORM's ModelIterable builds them.
+
+        With every concrete field selected, in order, a model that keeps `Model.__init__` and no
+        `pre_init`/`post_init` receiver, an instance is the state `Model.from_db` leaves: each
+        value in the instance's `__dict__` under its field's attname, `_state` not adding, on this
+        database. It is made directly: `Model.__init__`'s per-field `setattr` loop was the
+        larger part of turning a page's rows into ideas.
+        """
+        model = self.model
+        assert model is not None
         start, end = self.model_columns
-        from_db = self.model.from_db
         alias = connection.alias
+        direct = self.direct_init and not (pre_init.has_listeners(model) or post_init.has_listeners(model))
+        from_db = model.from_db
+        new = model.__new__
+        attnames = self.attnames
         result = []
         for raw in rows:
             row = self.convert(raw, connection) if self.converters else raw
-            obj = from_db(alias, self.attnames, row[start:end])
+            if direct:
+                obj = new(model)
+                state = obj._state = ModelState()
+                state.adding = False
+                state.db = alias
+                obj.__dict__.update(zip(attnames, row[start:end], strict=True))
+            else:
+                obj = from_db(alias, attnames, row[start:end])
             for name, position in self.annotations:
                 setattr(obj, name, row[position])
             result.append(obj)
         return result
+
+    @functools.cached_property
+    def direct_init(self) -> bool:
+        """Whether `instances` may skip `Model.__init__` (see there) for this shape's rows."""
+        model = self.model
+        return (
+            model is not None
+            and model.__init__ is Model.__init__
+            and self.attnames == tuple(field.attname for field in model._meta.concrete_fields)
+        )
 
 
 def _bindings(params: Sequence[Any], slots: Mapping[str, Slot], connection: Any) -> Any:

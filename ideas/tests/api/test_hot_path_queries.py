@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
-from ideas.models import Priority, Stage
+from ideas.models import Idea, Priority, Stage
 from ideas.tests.factories import IdeaFactory
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +191,19 @@ def test_a_trashed_idea_is_not_found_by_its_shape(owner_client, mixed) -> None:
     assert owner_client.delete(path).status_code == 204
     assert owner_client.get(path).status_code == 404
     assert _total(owner_client.get(IDEAS)) == 3
+
+
+def test_a_shaped_page_makes_its_ideas_as_the_orm_does_for_post_init_receivers(owner_client, mixed) -> None:
+    # A shaped page makes its ideas without Model.__init__ only while nothing listens to it.
+    seen: list[Any] = []
+
+    def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
+        seen.append(instance.pk)
+
+    post_init.connect(receiver, sender=Idea)
+    try:
+        page = owner_client.get(f"{IDEAS}?limit=20").json()["data"]["ideas"]
+    finally:
+        post_init.disconnect(receiver, sender=Idea)
+    assert len(page) == 4
+    assert sorted(str(pk) for pk in seen) == sorted(idea["id"] for idea in page)
