@@ -93,11 +93,11 @@ class Compiled:
     def instances(self, rows: Sequence[Sequence[Any]], connection: Any) -> list[Any]:
         """Rows of a model query as model instances, as the ORM's ModelIterable builds them.
 
-        With every concrete field selected, in order, a model that keeps `Model.__init__` and no
-        `pre_init`/`post_init` receiver, an instance is the state `Model.from_db` leaves: each
-        value in the instance's `__dict__` under its field's attname, `_state` not adding, on this
-        database. It is made directly: `Model.__init__`'s per-field `setattr` loop was the
-        larger part of turning a page's rows into ideas.
+        With every concrete field selected, in order, a model that keeps `Model.__init__` and
+        `Model.from_db`, and no `pre_init`/`post_init` receiver, an instance is the state
+        `Model.from_db` leaves: each value in the instance's `__dict__` under its field's attname,
+        `_state` not adding, on this database. It is made directly: `Model.__init__`'s per-field
+        `setattr` loop was the larger part of turning a page's rows into ideas.
         """
         model = self.model
         assert model is not None
@@ -130,6 +130,7 @@ class Compiled:
         return (
             model is not None
             and model.__init__ is Model.__init__
+            and model.from_db.__func__ is Model.from_db.__func__  # type: ignore[attr-defined]
             and self.attnames == tuple(field.attname for field in model._meta.concrete_fields)
         )
 
