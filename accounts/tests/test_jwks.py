@@ -159,12 +159,11 @@ def test_a_cold_start_recovers_within_the_short_cooldown_of_the_issuer_returning
     assert jwks_server.hits == 2
 
 
-@pytest.mark.django_db(transaction=True)  # the requests run on threads of their own
-def test_requests_arriving_while_a_cold_worker_loads_the_key_set_wait_for_it(call_me, jwks_server):
-    jwks_server.mode = "hold"  # the first request's fetch is answered when released
+def _two_requests_behind_a_held_fetch(call_me, jwks_server) -> tuple[list[threading.Thread], list[int]]:
+    """Two known users' requests on threads of their own: the second starts once the first one's
+    fetch has reached the (holding) issuer. Returns the threads and where their statuses go."""
+    jwks_server.mode = "hold"
     statuses: list[int] = []
-
-    first_user, second_user = UserFactory(), UserFactory()  # known: the two requests only read
 
     def call(user: User) -> None:
         try:
@@ -172,17 +171,23 @@ def test_requests_arriving_while_a_cold_worker_loads_the_key_set_wait_for_it(cal
         finally:
             connections.close_all()
 
-    first = threading.Thread(target=call, args=(first_user,))
-    first.start()
+    # Known users: the two requests only read (SQLite's shared test database locks on writes).
+    threads = [threading.Thread(target=call, args=(UserFactory(),)) for _ in range(2)]
+    threads[0].start()
     deadline = time.monotonic() + 10
     while jwks_server.hits == 0 and time.monotonic() < deadline:
         time.sleep(0.01)
-    second = threading.Thread(target=call, args=(second_user,))
-    second.start()
+    threads[1].start()
+    return threads, statuses
+
+
+@pytest.mark.django_db(transaction=True)  # the requests run on threads of their own
+def test_requests_arriving_while_a_cold_worker_loads_the_key_set_wait_for_it(call_me, jwks_server):
+    threads, statuses = _two_requests_behind_a_held_fetch(call_me, jwks_server)
     time.sleep(0.3)  # the second request is in, with the first one's fetch still held
     jwks_server.release.set()
-    first.join(10)
-    second.join(10)
+    for thread in threads:
+        thread.join(10)
 
     # The second used what the first fetched (it was a 503 from the fetch's cooldown).
     assert statuses == [200, 200]
@@ -192,22 +197,7 @@ def test_requests_arriving_while_a_cold_worker_loads_the_key_set_wait_for_it(cal
 @pytest.mark.django_db(transaction=True)
 def test_requests_that_waited_for_a_failed_load_do_not_fetch_again(call_me, jwks_server, settings):
     settings.JWKS_FETCH_TIMEOUT_SECONDS = 1.5  # the load's 1 s cooldown is over when it fails
-    jwks_server.mode = "hold"  # the issuer hangs past the fetch timeout
-    statuses: list[int] = []
-    users = UserFactory(), UserFactory()
-
-    def call(user: User) -> None:
-        try:
-            statuses.append(call_me(sign(better_auth_claims(user))).status_code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=call, args=(user,)) for user in users]
-    threads[0].start()
-    deadline = time.monotonic() + 10
-    while jwks_server.hits == 0 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    threads[1].start()
+    threads, statuses = _two_requests_behind_a_held_fetch(call_me, jwks_server)  # hangs past it
     for thread in threads:
         thread.join(10)
     jwks_server.release.set()
