@@ -21,6 +21,8 @@ Lists computed in memory (not a queryset) use `cursor_encode` / `cursor_decode` 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,8 +30,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.core import signing
 from django.db.models import Expression, F, OrderBy, Q, QuerySet
+from django.utils.encoding import force_bytes
 
 from creatorvault.errors import ValidationFailed, field_error
 
@@ -128,10 +132,49 @@ def _bad() -> Any:
     raise ValueError("malformed value")
 
 
+class _CursorSigner(signing.TimestampSigner):
+    """`signing.dumps`/`loads` with `salt=_SALT`, to the same strings, with each key's HMAC made once.
+
+    Django's signer derives the HMAC key from the salt and `SECRET_KEY` and builds a new HMAC for
+    every signature; here each key's keyed HMAC is kept and copied per signature (same digest).
+    One signer per (`SECRET_KEY`, `SECRET_KEY_FALLBACKS`), so a changed setting takes effect.
+    """
+
+    def __init__(self, key: str | bytes, fallback_keys: Sequence[str | bytes]) -> None:
+        super().__init__(key=key, fallback_keys=list(fallback_keys), salt=_SALT)
+        self._keyed: dict[str | bytes, Any] = {}
+
+    def signature(self, value: str | bytes, key: str | bytes | None = None) -> str:
+        key = key or self.key
+        keyed = self._keyed.get(key)
+        if keyed is None:
+            hasher = getattr(hashlib, self.algorithm)
+            derived = hasher(f"{self.salt}signer".encode() + force_bytes(key)).digest()
+            keyed = self._keyed[key] = hmac.new(derived, digestmod=hasher)
+        mac = keyed.copy()
+        mac.update(force_bytes(value))
+        return signing.b64_encode(mac.digest()).decode()
+
+
+_signers: dict[tuple[Any, ...], _CursorSigner] = {}
+_signers_lock = threading.Lock()
+
+
+def _signer() -> _CursorSigner:
+    key, fallbacks = settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS)
+    found = _signers.get((key, fallbacks))
+    if found is None:
+        with _signers_lock:
+            if len(_signers) >= 8:  # settings changed many times (tests): start over
+                _signers.clear()
+            found = _signers.setdefault((key, fallbacks), _CursorSigner(key, fallbacks))
+    return found
+
+
 def cursor_encode(listing: str, values: Sequence[Any]) -> str:
     """An opaque, signed cursor for the position just after a row whose sort keys are `values`."""
     payload = {"l": _fingerprint(listing), "k": [_pack(v) for v in values]}
-    return signing.dumps(payload, salt=_SALT, compress=True)
+    return _signer().sign_object(payload, compress=True)
 
 
 def cursor_decode(listing: str, cursor: str, *, size: int, field: str = "cursor") -> list[Any]:
@@ -139,7 +182,7 @@ def cursor_decode(listing: str, cursor: str, *, size: int, field: str = "cursor"
     if not isinstance(cursor, str) or not cursor or len(cursor) > CURSOR_MAX_CHARS:
         raise invalid_cursor("it is not a cursor this server issued.", field)
     try:
-        payload = signing.loads(cursor, salt=_SALT)
+        payload = _signer().unsign_object(cursor)
     except signing.BadSignature:
         raise invalid_cursor("it is not a cursor this server issued.", field) from None
     except (ValueError, TypeError):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.db.models import F
 
 from creatorvault.api.cursor import SortKey, cursor_decode, cursor_encode, cursor_page
@@ -43,6 +44,25 @@ def test_a_tampered_or_foreign_cursor_is_refused():
         cursor_decode("list:b", cursor, size=1)
     with pytest.raises(ValidationFailed):
         cursor_decode("list:a", cursor, size=2)
+
+
+def test_cursors_are_django_signed_values_that_survive_a_key_rotation(settings):
+    """The format is `signing.dumps(..., salt=...)`'s: cursors issued before a release stay valid,
+    a rotated SECRET_KEY still accepts them through SECRET_KEY_FALLBACKS, and a dropped key does not."""
+    settings.SECRET_KEY = "first-key-" + "f" * 50
+    issued = cursor_encode("list", [7, "seven"])
+    payload = signing.loads(issued, salt="creatorvault.api.cursor")
+    assert payload["k"] == [["i", 7], ["s", "seven"]]
+    earlier = signing.dumps(payload, salt="creatorvault.api.cursor", compress=True)
+    assert cursor_decode("list", earlier, size=2) == [7, "seven"]
+
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "second-key-" + "s" * 50, ["first-key-" + "f" * 50]
+    assert cursor_decode("list", issued, size=2) == [7, "seven"]
+    assert signing.loads(cursor_encode("list", [8]), salt="creatorvault.api.cursor")["k"] == [["i", 8]]
+
+    settings.SECRET_KEY_FALLBACKS = []
+    with pytest.raises(ValidationFailed, match="not a cursor this server issued"):
+        cursor_decode("list", issued, size=2)
 
 
 @pytest.mark.django_db
