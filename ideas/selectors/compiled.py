@@ -18,15 +18,18 @@ back to the ORM: a shape is only ever served by SQL that the ORM itself produced
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import JSONField, Model, QuerySet
 from django.db.models.base import ModelState
+from django.db.models.expressions import Col
 from django.db.models.signals import post_init, pre_init
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -165,8 +168,42 @@ def _compiled_select(queryset: QuerySet[Any], slots: Mapping[str, Slot], connect
         attnames=tuple(column[0].target.attname for column in compiler.select[start:end]),
         model_columns=(start, end),
         annotations=tuple(compiler.annotation_col_map.items()),
-        converters=tuple((position, tuple(f), e) for position, (f, e) in converters.items()),
+        converters=tuple(
+            (position, tuple(_faster(function, expression) for function in functions), expression)
+            for position, (functions, expression) in converters.items()
+        ),
     )
+
+
+def _faster(function: Any, expression: Any) -> Any:
+    """The converter `function` of a column, or one that reads its values the same way, faster.
+
+    A JSON column with the default decoder: `JSONField.from_db_value` is `json.loads`; orjson
+    reads the same text to the same values in a fraction of the time. What orjson refuses (NaN,
+    lone surrogates) or reads differently (an integer beyond 64 bits becomes a float) still goes
+    through `from_db_value` itself: any text with a run of 19 digits does.
+    """
+    field = getattr(function, "__self__", None)
+    if (
+        isinstance(field, JSONField)
+        and getattr(function, "__func__", None) is JSONField.from_db_value
+        and field.decoder is None
+        and isinstance(expression, Col)
+    ):
+        return functools.partial(_json_column, function)
+    return function
+
+
+_LONG_DIGITS = re.compile(r"[0-9]{19}")
+
+
+def _json_column(original: Any, value: Any, expression: Any, connection: Any) -> Any:
+    if not isinstance(value, str) or _LONG_DIGITS.search(value):
+        return original(value, expression, connection)
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return original(value, expression, connection)
 
 
 def _compiled_count(queryset: QuerySet[Any], slots: Mapping[str, Slot], connection: Any) -> Any:
