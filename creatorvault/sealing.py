@@ -187,14 +187,25 @@ def configured_key_entries() -> list[str]:
     )
 
 
+# The ring in force, once made (every sealed value opened reads it: a list page, 20 times); made
+# again after a change to a setting it comes from.
+_current_ring: KeyRing | None = None
+
+
 def key_ring() -> KeyRing:
-    """The current key ring (cached per configuration, so tests may override the setting)."""
-    return _ring_for(tuple(configured_key_entries()))
+    """The current key ring (made once per configuration, so tests may override the setting)."""
+    global _current_ring
+    ring = _current_ring
+    if ring is None:
+        ring = _current_ring = _ring_for(tuple(configured_key_entries()))
+    return ring
 
 
 @receiver(setting_changed)
 def _reset_on_setting_change(*, setting: str, **kwargs: object) -> None:
+    global _current_ring
     if setting in ("ENCRYPTION_KEYS", "ENCRYPTION_DEV_KEYS", "STATE_DIR"):
+        _current_ring = None
         _ring_for.cache_clear()
         _cipher.cache_clear()
         _scope_key.cache_clear()
