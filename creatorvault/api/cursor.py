@@ -149,7 +149,7 @@ class _CursorSigner(signing.TimestampSigner):
         keyed = self._keyed.get(key)
         if keyed is None:
             hasher = getattr(hashlib, self.algorithm)
-            derived = hasher(f"{self.salt}signer".encode() + force_bytes(key)).digest()
+            derived = hasher(force_bytes(self.salt) + b"signer" + force_bytes(key)).digest()
             keyed = self._keyed[key] = hmac.new(derived, digestmod=hasher)
         mac = keyed.copy()
         mac.update(force_bytes(value))
