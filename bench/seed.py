@@ -365,7 +365,7 @@ def prewarm(log: Any = print) -> None:
         cursor.execute(
             "SELECT c.oid::regclass::text, pg_relation_size(c.oid) FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i', 't', 'm') ORDER BY 2 DESC"
+            "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i') ORDER BY 2 DESC"
         )
         relations = cursor.fetchall()
         for name, _size in relations:

@@ -167,7 +167,6 @@ def _dev_key_entries_at(path: Path) -> tuple[str, ...]:
         return tuple(line for line in path.read_text().splitlines() if line.strip())
 
 
-@lru_cache(maxsize=8)
 def _ring_for(entries: tuple[str, ...]) -> KeyRing:
     parsed = parse_keys(list(entries))
     if not parsed:
@@ -206,7 +205,6 @@ def _reset_on_setting_change(*, setting: str, **kwargs: object) -> None:
     global _current_ring
     if setting in ("ENCRYPTION_KEYS", "ENCRYPTION_DEV_KEYS", "STATE_DIR"):
         _current_ring = None
-        _ring_for.cache_clear()
         _cipher.cache_clear()
         _scope_key.cache_clear()
         _dev_key_entries_at.cache_clear()
