@@ -19,6 +19,9 @@ serves with `GuardedHttpToolsProtocol`, configured from gunicorn's own settings:
   chunks, garbage) is a 400.
 
 Every such answer is the spec's error envelope (JSON, with a request id) and closes the connection.
+
+An answer's head and body leave the worker in one write (`_OneWritePerAnswer`): one system call
+and one packet per answer instead of two (uvicorn writes each ASGI message as it comes).
 Idle keep-alive connections are closed after gunicorn's `keepalive` seconds, as before. The event
 loop holds slow connections at the cost of a few kilobytes each: they never occupy a thread.
 
@@ -93,6 +96,48 @@ def envelope_answer(status: int, code: str, message: str, request_id: str) -> by
         b"connection: close\r\n\r\n"
     )
     return STATUS_LINE[status] + headers + body
+
+
+class _OneWritePerAnswer:
+    """The transport as a request's cycle sees it: an answer's head is held until its body.
+
+    uvicorn writes the status line and headers (`http.response.start`) and then the body, each
+    with its own `write()`: two system calls and, with TCP_NODELAY, two packets for the client
+    to read, for every answer. Here the head waits for the body's first write and both leave in
+    one (`writelines`, a single `writev`). A head with no body written in the same turn of the
+    loop (a streamed answer whose first chunk is not ready) is written on the next turn.
+    """
+
+    __slots__ = ("_flush", "_held", "_loop", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport, self._loop = transport, loop
+        self._held: bytes | None = None
+        self._flush: asyncio.Handle | None = None  # set once the head is written (or held)
+
+    def write(self, data: bytes) -> None:
+        if self._flush is None:  # the head
+            self._held = data
+            self._flush = self._loop.call_soon(self.flush)
+        elif self._held is not None:  # the body's first write
+            held, self._held = self._held, None
+            self._flush.cancel()
+            self._transport.writelines((held, data))
+        else:
+            self._transport.write(data)
+
+    def flush(self) -> None:
+        """Write the head if it is still held (the loop's next turn, or before the connection closes)."""
+        held, self._held = self._held, None
+        if held is not None and not self._transport.is_closing():
+            self._transport.write(held)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
 
 
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
@@ -199,6 +244,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._body_pending = True
         self._arm(self.limits.body_timeout, self._body_too_slow)
         super().on_headers_complete()
+        self.cycle.transport = _OneWritePerAnswer(self.transport, self.loop)  # type: ignore[assignment]
         if self._draining:
             self.cycle.keep_alive = False
 
