@@ -94,7 +94,7 @@ def index_table() -> tuple[str, list[str]]:
 
 
 def _deferred_index_sql(table: str) -> tuple[list[str], list[str]]:
-    """Statements that drop, then recreate, `table`'s secondary indexes and unique constraints.
+    """Statements that drop, then recreate, `table`'s indexes, its primary key and unique constraints.
 
     Building a btree once over millions of sorted rows is several times faster than maintaining
     it row by row during COPY.
@@ -102,7 +102,7 @@ def _deferred_index_sql(table: str) -> tuple[list[str], list[str]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'u'",
+            "WHERE conrelid = %s::regclass AND contype IN ('p', 'u')",
             [table],
         )
         constraints = cursor.fetchall()
@@ -278,7 +278,9 @@ def seed(sizes: dataset.Sizes, *, reseed: bool, log: Any = print) -> dict[str, A
         f"(notes storage: {wanted['notes_storage']})..."
     )
     with connection.cursor() as cursor:
-        tables = [Idea._meta.db_table, User._meta.db_table]
+        # The word index is named: it has no foreign keys in the database (migration 0012) for
+        # CASCADE to follow, and a reseed used to leave the previous seed's entries behind.
+        tables = [Idea._meta.db_table, User._meta.db_table, index_table()[0]]
         cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
         cursor.execute(f"DELETE FROM {META_TABLE}")
     now = datetime.now(UTC).replace(microsecond=0)

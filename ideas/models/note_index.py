@@ -17,9 +17,11 @@ class IdeaNoteToken(models.Model):
     (`creatorvault.sealing`), so equal words of two users look unrelated. Looked up owner first.
     """
 
-    # No index of their own: the owner leads `ideanotetoken_owner_word_idx` and the idea leads the
-    # unique constraint's index, which serve every lookup (and cascade) by either. Each index
-    # more is one more entry to write per word of every note saved.
+    # Keyed by (idea, word): the primary key's index serves every lookup (and cascade) by idea and
+    # keeps an idea's words distinct; the owner leads `ideanotetoken_owner_word_idx`. No surrogate
+    # id (migration 0013): nothing read it, and each entry paid for it with a sequence value and
+    # one more index entry. Each index more is one more entry to write per word of every note saved.
+    pk = models.CompositePrimaryKey("idea", "token_hash")
     # No foreign-key constraint in the database either: an entry is only ever written in the
     # same statement as its idea (`Idea._do_insert`) or by the services that rewrite an idea's
     # notes, for the idea's own owner, and the ORM's cascade deletes the entries with their idea
@@ -40,9 +42,6 @@ class IdeaNoteToken(models.Model):
     token_hash = models.BinaryField(max_length=16)
 
     class Meta:
-        constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["idea", "token_hash"], name="ideanotetoken_idea_hash_uniq"),
-        ]
         indexes: ClassVar[list[models.Index]] = [
             # The idea id too, so a search finds the owner's ideas holding a word from the index
             # alone (an index-only scan): the entries of one word lie all over the table, and
