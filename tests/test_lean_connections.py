@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection as default_connection
 
 from creatorvault.lean_asgi import release_api_connections
@@ -24,8 +25,8 @@ connection: Any = default_connection
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
-# config.asgi's lean handler: API_SYNC_THREADS threads (settings' default).
-THREADS = 4
+# config.asgi's lean handler: API_SYNC_THREADS threads.
+THREADS = settings.API_SYNC_THREADS
 checked_out_at_start = 0
 
 
