@@ -19,11 +19,12 @@ serves with `GuardedHttpToolsProtocol`, configured from gunicorn's own settings:
   chunks, garbage) is a 400.
 
 Every such answer is the spec's error envelope (JSON, with a request id) and closes the connection.
-
-An answer's head and body leave the worker in one write (`_OneWritePerAnswer`): one system call
-and one packet per answer instead of two (uvicorn writes each ASGI message as it comes).
 Idle keep-alive connections are closed after gunicorn's `keepalive` seconds, as before. The event
 loop holds slow connections at the cost of a few kilobytes each: they never occupy a thread.
+
+What a connection writes in one turn of the event loop leaves in one system call
+(`_WritesPerTurn`): an answer's head and body in one `writev` and one packet, where uvicorn wrote
+each ASGI message on its own (two calls, two packets for the client to read, per answer).
 
 When a worker stops (its `max_requests` reached, or SIGTERM on a deploy), uvicorn answers the
 requests in progress but closes at once every connection that has none: a connection the worker
@@ -98,39 +99,37 @@ def envelope_answer(status: int, code: str, message: str, request_id: str) -> by
     return STATUS_LINE[status] + headers + body
 
 
-class _OneWritePerAnswer:
-    """The transport as a request's cycle sees it: an answer's head is held until its body.
+class _WritesPerTurn:
+    """A connection's transport whose writes in one turn of the event loop leave together.
 
-    uvicorn writes the status line and headers (`http.response.start`) and then the body, each
-    with its own `write()`: two system calls and, with TCP_NODELAY, two packets for the client
-    to read, for every answer. Here the head waits for the body's first write and both leave in
-    one (`writelines`, a single `writev`). A head with no body written in the same turn of the
-    loop (a streamed answer whose first chunk is not ready) is written on the next turn.
+    Each `write()` is kept until the end of the turn (a callback scheduled by the first one), then
+    everything kept goes out in one `writelines` (one `writev`), in order. Whatever writes (the
+    request's cycle, the protocol's own refusals) goes through here, so nothing overtakes what is
+    kept; `close()` sends it first. A streamed chunk waits at most for the end of its turn.
     """
 
-    __slots__ = ("_flush", "_held", "_loop", "_transport")
+    __slots__ = ("_kept", "_loop", "_transport")
 
-    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, transport: Any, loop: asyncio.AbstractEventLoop) -> None:
         self._transport, self._loop = transport, loop
-        self._held: bytes | None = None
-        self._flush: asyncio.Handle | None = None  # set once the head is written (or held)
+        self._kept: list[bytes] = []
 
     def write(self, data: bytes) -> None:
-        if self._flush is None:  # the head
-            self._held = data
-            self._flush = self._loop.call_soon(self.flush)
-        elif self._held is not None:  # the body's first write
-            held, self._held = self._held, None
-            self._flush.cancel()
-            self._transport.writelines((held, data))
-        else:
-            self._transport.write(data)
+        if not data:
+            return
+        if not self._kept:
+            self._loop.call_soon(self.flush)
+        self._kept.append(data)
+
+    def writelines(self, parts: Any) -> None:
+        for part in parts:
+            self.write(part)
 
     def flush(self) -> None:
-        """Write the head if it is still held (the loop's next turn, or before the connection closes)."""
-        held, self._held = self._held, None
-        if held is not None and not self._transport.is_closing():
-            self._transport.write(held)
+        """Send what is kept (at the end of the turn, or before the connection closes)."""
+        kept, self._kept = self._kept, []
+        if kept and not self._transport.is_closing():
+            self._transport.writelines(kept)
 
     def close(self) -> None:
         self.flush()
@@ -161,7 +160,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     # --- Connection ----------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
-        super().connection_made(transport)  # type: ignore[arg-type]
+        super().connection_made(_WritesPerTurn(transport, self.loop))  # type: ignore[arg-type]
         if len(self.connections) > self.limits.connections:
             self._refuse(
                 ProtocolRefusal(503, "SERVICE_UNAVAILABLE", "The server has too many open connections.")
@@ -244,7 +243,6 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._body_pending = True
         self._arm(self.limits.body_timeout, self._body_too_slow)
         super().on_headers_complete()
-        self.cycle.transport = _OneWritePerAnswer(self.transport, self.loop)  # type: ignore[assignment]
         if self._draining:
             self.cycle.keep_alive = False
 

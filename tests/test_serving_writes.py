@@ -3,7 +3,7 @@
 The protocol runs on a real event loop over a transport that records each write it is given (one
 entry per `write` or `writelines` call, i.e. per system call on a real socket): a whole answer
 leaves in one write, a streamed answer's head leaves on its own when the body is not ready, and
-nothing held is lost when the connection closes.
+nothing kept is lost when the connection closes.
 """
 
 from __future__ import annotations
