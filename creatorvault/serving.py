@@ -105,14 +105,19 @@ class _WritesPerTurn:
     Each `write()` is kept until the end of the turn (a callback scheduled by the first one), then
     everything kept goes out in one `writelines` (one `writev`), in order. Whatever writes (the
     request's cycle, the protocol's own refusals) goes through here, so nothing overtakes what is
-    kept; `close()` sends it first. A streamed chunk waits at most for the end of its turn.
+    kept; `close()` sends it first. A streamed chunk waits at most for the end of its turn, and
+    once `KEPT_BYTES` are kept they go at once: the transport's own buffer, which pauses a
+    writer that outruns the client, sees every byte within the same turn it would have.
     """
 
-    __slots__ = ("_kept", "_loop", "_transport")
+    KEPT_BYTES = 65536
+
+    __slots__ = ("_kept", "_kept_bytes", "_loop", "_transport")
 
     def __init__(self, transport: Any, loop: asyncio.AbstractEventLoop) -> None:
         self._transport, self._loop = transport, loop
         self._kept: list[bytes] = []
+        self._kept_bytes = 0
 
     def write(self, data: bytes) -> None:
         if not data:
@@ -120,6 +125,9 @@ class _WritesPerTurn:
         if not self._kept:
             self._loop.call_soon(self.flush)
         self._kept.append(data)
+        self._kept_bytes += len(data)
+        if self._kept_bytes >= self.KEPT_BYTES:
+            self.flush()
 
     def writelines(self, parts: Any) -> None:
         for part in parts:
@@ -127,7 +135,7 @@ class _WritesPerTurn:
 
     def flush(self) -> None:
         """Send what is kept (at the end of the turn, or before the connection closes)."""
-        kept, self._kept = self._kept, []
+        kept, self._kept, self._kept_bytes = self._kept, [], 0
         if kept and not self._transport.is_closing():
             self._transport.writelines(kept)
 

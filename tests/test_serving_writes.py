@@ -135,3 +135,27 @@ def test_a_head_held_when_the_application_fails_is_written_before_the_close() ->
 
     assert transport.closed
     assert len(transport.writes) == 1 and transport.writes[0].startswith(b"HTTP/1.1 200 OK"), transport.writes
+
+
+def test_a_large_answer_is_handed_to_the_socket_within_its_turn() -> None:
+    """Bytes past the kept bound go to the transport at once (its buffer is what pauses a writer
+    that outruns the client), not at the end of the turn."""
+    chunk = b"x" * 40_000
+    seen_while_sending: list[int] = []
+    written: list[bytes] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send(
+            {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"120000")]}
+        )
+        for _ in range(3):  # no await that yields between the chunks: one turn of the loop
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            seen_while_sending.append(sum(len(w) for w in written))
+        await send({"type": "http.response.body", "body": b""})
+
+    transport = asyncio.run(serve(app, writes=written))
+
+    assert seen_while_sending[0] == 0  # head and first chunk kept: under the bound
+    assert seen_while_sending[1] > 80_000  # past it: written before the turn ends
+    _, body = head_and_body(b"".join(transport.writes))
+    assert body == chunk * 3
