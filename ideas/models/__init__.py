@@ -13,6 +13,7 @@ from ideas.models.idea import (
     IdeaQuerySet,
     Priority,
     Stage,
+    idea_id_for,
 )
 from ideas.models.note_index import IdeaNoteToken
 from ideas.models.revision import IdeaRevision
@@ -35,4 +36,5 @@ __all__ = [
     "Priority",
     "SealedNotes",
     "Stage",
+    "idea_id_for",
 ]

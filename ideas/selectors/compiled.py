@@ -45,7 +45,7 @@ def sentinel_text(name: str) -> str:
 
 
 def sentinel_uuid(index: int) -> uuid.UUID:
-    """A UUID no idea has (version nibble 0: `uuid4` never makes it)."""
+    """A UUID no idea has (version nibble 0: ideas get versions 4 and 8, `idea_id_for`)."""
     return uuid.UUID(int=(0xC0FFEE << 96) | index)
 
 

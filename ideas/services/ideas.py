@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from creatorvault.errors import ValidationFailed, field_error, summarise
-from ideas.models import Idea, Priority, Stage
+from ideas.models import Idea, Priority, Stage, idea_id_for
 from ideas.rules import (
     RuleViolation,
     clean_notes,
@@ -92,7 +92,7 @@ def idea_create(
     )
     now = timezone.now()
     text = fields.pop("notes")
-    idea = Idea(user=owner, created_at=now, updated_at=now, **fields)
+    idea = Idea(id=idea_id_for(owner.pk), user=owner, created_at=now, updated_at=now, **fields)
     idea_save(idea, notes=text, create=True)
     return idea
 
