@@ -95,13 +95,15 @@ API_SKIPPED_MIDDLEWARE = frozenset(
     }
 )
 API_MIDDLEWARE = [path for path in MIDDLEWARE if path not in API_SKIPPED_MIDDLEWARE]
-# Threads per process that run those requests, each in one call (creatorvault.lean_asgi). Two
-# keep the worker's interpreter busy while one waits on the database or Redis; each thread more
-# only adds hand-offs of the interpreter lock (57 futex calls a served detail with four threads).
-# Side by side, an hour apart on one machine, 2 against 4: every operation's req/s higher (detail
-# 1.46x against 1.23x the peer, the lists 2.47x/1.92x against 2.07x/1.62x), CPU per request lower
-# and p99 lower. Raise it for a deployment whose API requests mostly wait on slow I/O.
-API_SYNC_THREADS: int = env.int("API_SYNC_THREADS", default=2)
+# Threads per process that run those requests, each in one call (creatorvault.lean_asgi). A few
+# keep the worker's interpreter busy while others wait on the database or Redis; past that, each
+# thread more only adds hand-offs of the interpreter lock (57 futex calls a served detail with
+# four threads). Side by side, an hour apart on one machine, 2 against 4: every operation's req/s
+# higher (detail 1.46x against 1.23x the peer, the lists 2.47x/1.92x against 2.07x/1.62x), CPU
+# and p99 lower. 3 against 2, interleaved served rounds: create +4-8% (a create waits on its
+# commit's WAL flush), detail and the typical list within 1%. Raise it for a deployment whose
+# API requests mostly wait on slow I/O.
+API_SYNC_THREADS: int = env.int("API_SYNC_THREADS", default=3)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
